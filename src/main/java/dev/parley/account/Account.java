@@ -1,0 +1,24 @@
+package dev.parley.account;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.Instant;
+
+/** A customer of the gateway: owns devices, tokens and messages; tenants never see each other's data. */
+@Entity
+@Table(name = "account")
+public class Account {
+
+    @Id
+    public String id;
+
+    public String name;
+
+    public String email;
+
+    @Column(name = "created_at")
+    public Instant createdAt;
+}

@@ -1,0 +1,62 @@
+package dev.parley.account;
+
+import dev.parley.common.Ids;
+import dev.parley.error.ApiException;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Clock;
+import java.time.Instant;
+
+/** Creates accounts (an operator action) together with their first API token. */
+@ApplicationScoped
+public class AccountService {
+
+    private final AccountRepository accounts;
+    private final TokenService tokens;
+    private final Clock clock;
+
+    public AccountService(AccountRepository accounts, TokenService tokens, Clock clock) {
+        this.accounts = accounts;
+        this.tokens = tokens;
+        this.clock = clock;
+    }
+
+    /** A new account and its first token. */
+    public record CreatedAccount(Account account, TokenService.IssuedToken token) {
+    }
+
+    @WithTransaction
+    public Uni<CreatedAccount> create(String name, String email) {
+        if (name == null || name.isBlank()) {
+            throw ApiException.invalid("name", "name is required");
+        }
+        if (name.length() > 200) {
+            throw ApiException.invalid("name", "name must be at most 200 characters");
+        }
+        if (email != null && !email.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
+            throw ApiException.invalid("email", "email is not a valid address");
+        }
+        Instant now = clock.instant();
+        Account account = new Account();
+        account.id = Ids.newId(now);
+        account.name = name.trim();
+        account.email = email;
+        account.createdAt = now;
+        return accounts.persist(account)
+                .flatMap(saved -> tokens.create(saved.id, "default"))
+                .map(token -> new CreatedAccount(account, token));
+    }
+
+    @WithSession
+    public Uni<Account> get(String id) {
+        return accounts.findById(id);
+    }
+
+    @WithSession
+    public Uni<Long> count() {
+        return accounts.count();
+    }
+}

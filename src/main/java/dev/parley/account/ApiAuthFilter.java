@@ -1,0 +1,63 @@
+package dev.parley.account;
+
+import dev.parley.config.ParleyConfig;
+import dev.parley.error.ApiException;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+/**
+ * Authenticates every {@code /v1} request: operator endpoints by the Operator-Key header, all others by
+ * an API token in the {@code Token} header or the {@code token} query parameter.
+ */
+public class ApiAuthFilter {
+
+    static final String TOKEN_HEADER = "Token";
+    static final String TOKEN_QUERY = "token";
+    static final String OPERATOR_HEADER = "Operator-Key";
+
+    private final ApiTokenRepository tokens;
+    private final Caller caller;
+    private final ParleyConfig config;
+
+    public ApiAuthFilter(ApiTokenRepository tokens, Caller caller, ParleyConfig config) {
+        this.tokens = tokens;
+        this.caller = caller;
+        this.config = config;
+    }
+
+    @ServerRequestFilter
+    public Uni<Void> authenticate(ContainerRequestContext request) {
+        String path = request.getUriInfo().getPath();
+        if (!path.startsWith("/v1/")) {
+            return Uni.createFrom().voidItem();
+        }
+        if (path.startsWith("/v1/operator/")) {
+            String expected = config.operatorKey().orElse(null);
+            if (expected == null || expected.isBlank()) {
+                throw ApiException.forbidden("Operator endpoints are disabled: no parley.operator-key is configured", null);
+            }
+            if (!TokenHasher.constantTimeEquals(expected, request.getHeaderString(OPERATOR_HEADER))) {
+                throw ApiException.unauthorized("Send the operator key in the Operator-Key header");
+            }
+            return Uni.createFrom().voidItem();
+        }
+        String token = request.getHeaderString(TOKEN_HEADER);
+        if (token == null || token.isBlank()) {
+            token = request.getUriInfo().getQueryParameters().getFirst(TOKEN_QUERY);
+        }
+        if (token == null || token.isBlank()) {
+            throw ApiException.unauthorized("Send a valid API token in the Token header or the token query parameter");
+        }
+        String hash = TokenHasher.sha256(token.trim());
+        return Panache.withSession(() -> tokens.findActiveByHash(hash))
+                .invoke(found -> {
+                    if (found == null) {
+                        throw ApiException.unauthorized("The API token is unknown or revoked");
+                    }
+                    caller.authenticate(found.accountId);
+                })
+                .replaceWithVoid();
+    }
+}

@@ -1,0 +1,33 @@
+package dev.parley.account;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.Instant;
+
+/** An API token of an account, stored only as a SHA-256 hash; the plain token is shown once at creation. */
+@Entity
+@Table(name = "api_token")
+public class ApiToken {
+
+    @Id
+    public String id;
+
+    @Column(name = "account_id")
+    public String accountId;
+
+    public String name;
+
+    @Column(name = "token_hash")
+    public String tokenHash;
+
+    public String prefix;
+
+    @Column(name = "created_at")
+    public Instant createdAt;
+
+    @Column(name = "revoked_at")
+    public Instant revokedAt;
+}

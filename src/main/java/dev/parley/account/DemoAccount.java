@@ -1,0 +1,59 @@
+package dev.parley.account;
+
+import io.quarkus.vertx.VertxContextSupport;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Creates a demo account and token on the first start of {@code make run} and prints how to send a
+ * first message. The token is printed once: only its hash is stored.
+ */
+@ApplicationScoped
+public class DemoAccount {
+
+    private final AccountService accounts;
+    private final int port;
+
+    public DemoAccount(AccountService accounts, @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int port) {
+        this.accounts = accounts;
+        this.port = port;
+    }
+
+    public void ensure() {
+        try {
+            long existing = VertxContextSupport.subscribeAndAwait(accounts::count);
+            if (existing > 0) {
+                return;
+            }
+            AccountService.CreatedAccount created = VertxContextSupport.subscribeAndAwait(
+                    () -> accounts.create("Demo", "demo@example.com"));
+            print(created.token().plain());
+        } catch (Throwable t) {
+            throw new IllegalStateException("Could not create the demo account", t);
+        }
+    }
+
+    private void print(String token) {
+        String base = "http://localhost:" + port;
+        String banner = """
+
+                ================================================================================
+                 Parley is running on %1$s  (sandbox WhatsApp network)
+                 Demo account created. Its API token, shown only this once:
+
+                   export TOKEN=%2$s
+
+                 Add a device, send a first message, read its status:
+
+                   curl -s -X POST %1$s/v1/devices -H "Token: $TOKEN" -H 'Content-Type: application/json' \\
+                        -d '{"name":"Demo phone","phone":"+447911123456","plan":"business"}'
+                   curl -s -X POST %1$s/v1/messages -H "Token: $TOKEN" -H 'Content-Type: application/json' \\
+                        -d '{"phone":"+447911123001","message":"Hello from Parley"}'
+                   curl -s %1$s/v1/messages -H "Token: $TOKEN"
+
+                 OpenAPI: %1$s/q/openapi   Health: %1$s/q/health   Metrics: %1$s/q/metrics
+                ================================================================================
+                """.formatted(base, token);
+        System.out.println(banner);
+    }
+}

@@ -1,0 +1,48 @@
+package dev.parley.config;
+
+import dev.parley.account.DemoAccount;
+import dev.parley.aws.AwsProvisioner;
+import dev.parley.connector.Connector;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+/** Start-up and shutdown in one explicit order: resources, demo account, then the roles that run threads. */
+@ApplicationScoped
+public class Lifecycle {
+
+    private static final Logger LOG = Logger.getLogger(Lifecycle.class);
+
+    private final AwsProvisioner provisioner;
+    private final DemoAccount demo;
+    private final Connector connector;
+    private final Roles roles;
+    private final ParleyConfig config;
+
+    public Lifecycle(AwsProvisioner provisioner, DemoAccount demo, Connector connector, Roles roles,
+                     ParleyConfig config) {
+        this.provisioner = provisioner;
+        this.demo = demo;
+        this.connector = connector;
+        this.roles = roles;
+        this.config = config;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        LOG.infof("Parley starting with roles %s, %d shard(s), driver %s", config.roles(), config.shards(),
+                config.driver().type());
+        provisioner.provision();
+        if (config.demo().enabled()) {
+            demo.ensure();
+        }
+        if (roles.connector()) {
+            connector.start();
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        connector.stop();
+    }
+}

@@ -1,0 +1,145 @@
+package dev.parley.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+
+/** Every Parley setting, in one typed place; see application.properties for the defaults per profile. */
+@ConfigMapping(prefix = "parley")
+public interface ParleyConfig {
+
+    /** Roles this process plays: any of api, connector, jobs. */
+    @WithDefault("api,connector,jobs")
+    Set<Role> roles();
+
+    /** Number of shards devices are spread over; each shard has its own queues. Never lower it on a live system. */
+    @WithDefault("2")
+    int shards();
+
+    /** Key that authorizes operator endpoints (account creation, sandbox controls), sent as the Operator-Key header. */
+    @WithName("operator-key")
+    Optional<String> operatorKey();
+
+    /** Names and creation of cloud resources. */
+    Aws aws();
+
+    /** REST API limits. */
+    Api api();
+
+    /** Connector behaviour. */
+    Connector connector();
+
+    /** The WhatsApp driver implementation and the sandbox network's rules. */
+    Driver driver();
+
+    /** Demo account created on first start (make run). */
+    Demo demo();
+
+    /** A role this process can play. */
+    enum Role { api, connector, jobs }
+
+    /** Cloud resource naming. */
+    interface Aws {
+        /** Prefix of every SQS queue name: queues are {prefix}-{shard}-{priority}. */
+        @WithDefault("parley")
+        String queuePrefix();
+
+        /** Prefix of every DynamoDB table name. */
+        @WithDefault("parley-")
+        String tablePrefix();
+
+        /** Create missing tables and queues at start-up (local and test); on AWS the template creates them. */
+        @WithDefault("true")
+        boolean provision();
+    }
+
+    /** REST API limits. */
+    interface Api {
+        /** Largest accepted request body, in bytes; larger ones get 413. */
+        @WithDefault("262144")
+        long maxBodyBytes();
+
+        /** Page size used when a listing request names none. */
+        @WithDefault("50")
+        int defaultPageSize();
+
+        /** Largest page size a listing accepts. */
+        @WithDefault("500")
+        int maxPageSize();
+
+        /** Most API tokens one account may hold at once. */
+        @WithDefault("50")
+        int maxTokensPerAccount();
+    }
+
+    /** Connector behaviour. */
+    interface Connector {
+        /** SQS long-poll wait per receive call. */
+        @WithDefault("2s")
+        Duration pollWait();
+
+        /** Visibility timeout given to a received message while it is being sent. */
+        @WithDefault("60s")
+        Duration visibilityTimeout();
+
+        /** How often device sessions are reconciled with the devices in PostgreSQL. */
+        @WithDefault("2s")
+        Duration deviceRefresh();
+
+        /** Delay before a message for an offline device is looked at again. */
+        @WithDefault("10s")
+        Duration offlineRecheck();
+
+        /** Delay before a transient driver failure is retried (doubles per attempt). */
+        @WithDefault("2s")
+        Duration retryBackoff();
+
+        /** Attempts after a transient driver failure before the message fails. */
+        @WithDefault("5")
+        int retries();
+    }
+
+    /** The WhatsApp driver. */
+    interface Driver {
+        /** Implementation: sandbox (simulated network). */
+        @WithDefault("sandbox")
+        String type();
+
+        /** Rules of the simulated network. */
+        Sandbox sandbox();
+    }
+
+    /** Rules of the simulated WhatsApp network. */
+    interface Sandbox {
+        /** Regular expression over the E.164 number: matching numbers are not on WhatsApp. */
+        @WithDefault(".*0000$")
+        String notOnWhatsapp();
+
+        /** Regular expression over the E.164 number: sends to matching numbers fail transiently. */
+        @WithDefault(".*9999$")
+        String transientFailure();
+
+        /** Simulated time a send takes. */
+        @WithDefault("20ms")
+        Duration sendLatency();
+
+        /** Time between a send and its delivery receipt. */
+        @WithDefault("200ms")
+        Duration deliveryDelay();
+
+        /** Whether a new device comes online as soon as its session starts (no QR scan in the sandbox). */
+        @WithDefault("true")
+        boolean autoOnline();
+    }
+
+    /** Demo account for make run. */
+    interface Demo {
+        /** Create and print a demo account and token when no account exists. */
+        @WithDefault("false")
+        boolean enabled();
+    }
+}

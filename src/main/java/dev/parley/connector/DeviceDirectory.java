@@ -1,0 +1,49 @@
+package dev.parley.connector;
+
+import dev.parley.device.Device;
+import dev.parley.device.DeviceRepository;
+import dev.parley.device.DeviceStatus;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.vertx.VertxContextSupport;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Blocking access to devices for the connector's own threads, which run outside Vert.x: each call hops
+ * onto a Vert.x context for Hibernate Reactive and waits for the answer.
+ */
+@ApplicationScoped
+public class DeviceDirectory {
+
+    private final DeviceRepository devices;
+
+    public DeviceDirectory(DeviceRepository devices) {
+        this.devices = devices;
+    }
+
+    public List<Device> devicesOfShards(Collection<Integer> shards) {
+        return await(() -> Panache.withSession(() -> devices.listForShards(shards)));
+    }
+
+    public Device find(String deviceId) {
+        return await(() -> Panache.withSession(() -> devices.findById(deviceId)));
+    }
+
+    public void recordStatus(String deviceId, DeviceStatus status, Instant at) {
+        await(() -> Panache.withTransaction(() -> devices.updateStatus(deviceId, status, at)));
+    }
+
+    private static <T> T await(java.util.function.Supplier<io.smallrye.mutiny.Uni<T>> work) {
+        try {
+            return VertxContextSupport.subscribeAndAwait(work);
+        } catch (Throwable t) {
+            if (t instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(t);
+        }
+    }
+}

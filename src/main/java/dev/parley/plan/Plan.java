@@ -1,0 +1,33 @@
+package dev.parley.plan;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/** A billing plan with its send rate, allowances and feature flags; plans are data, seeded by migration. */
+@Entity
+@Table(name = "plan")
+public class Plan {
+
+    @Id
+    public String name;
+
+    @Column(name = "messages_per_minute")
+    public int messagesPerMinute;
+
+    @Column(name = "monthly_messages")
+    public Integer monthlyMessages;
+
+    @Column(name = "monthly_media_mb")
+    public Integer monthlyMediaMb;
+
+    public boolean priorities;
+
+    public boolean scheduling;
+
+    @Column(name = "groups_enabled")
+    public boolean groups;
+
+    public boolean incoming;
+}

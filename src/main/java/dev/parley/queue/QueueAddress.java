@@ -1,0 +1,12 @@
+package dev.parley.queue;
+
+import dev.parley.message.Priority;
+
+/** Identifies one outbound queue: a shard and a priority. */
+public record QueueAddress(int shard, Priority priority) {
+
+    /** The queue's name under a prefix: {prefix}-{shard}-{priority}. */
+    public String name(String prefix) {
+        return prefix + "-" + shard + "-" + priority.name();
+    }
+}

@@ -1,0 +1,50 @@
+package dev.parley.connector;
+
+import dev.parley.support.Api;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+@QuarkusTest
+@TestProfile(ConnectorRoleOffTest.ApiOnly.class)
+class ConnectorRoleOffTest {
+
+    /** This process plays only the api and jobs roles. */
+    public static class ApiOnly implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("parley.roles", "api,jobs");
+        }
+    }
+
+    @Inject
+    Connector connector;
+
+    @AfterEach
+    void stopConnector() {
+        connector.stop();
+    }
+
+    @Test
+    void a_message_accepted_while_the_connector_is_off_is_delivered_once_it_starts() throws Exception {
+        assertThat(connector.isRunning()).isFalse();
+        Api.Tenant tenant = Api.newAccount();
+        Api.newDevice(tenant.token(), "business");
+        String id = Api.send(tenant.token(), Map.of("phone", "+447911123001", "message", "waiting"));
+
+        Thread.sleep(2000);
+        Api.message(tenant.token(), id).then().body("status", equalTo("queued"));
+
+        connector.start();
+        Api.awaitStatus(tenant.token(), id, "delivered", Duration.ofSeconds(20));
+    }
+}
