@@ -73,9 +73,11 @@ read_pid() { [ -s "$1" ] && head -n1 "$1" | tr -dc '0-9' || true; }
 # true if pid $1 is alive and its command line contains $2 (guards against recycled pids)
 pid_is() {
   local pid="$1" needle="$2"
+  local cmd
   pid_alive "$pid" || return 1
   [ -r "/proc/$pid/cmdline" ] || return 0
-  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$needle"
+  cmd="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" || return 1
+  [[ "$cmd" == *"$needle"* ]]
 }
 
 port_in_use() {
@@ -86,8 +88,8 @@ port_in_use() {
 PICKED_PORTS=" "
 FREE_PORT=""
 free_port() {
-  local p i
-  for i in $(seq 1 50); do
+  local p
+  for _ in $(seq 1 50); do
     p=""
     if command -v python3 >/dev/null 2>&1; then
       p="$(python3 -c 'import socket
@@ -122,6 +124,7 @@ wait_until() {
 fail_with_log() {
   printf '[services] ERROR: %s. Last lines of %s:\n' "$1" "$2" >&2
   tail -n 40 "$2" 2>/dev/null | sed 's/^/    | /' >&2 || true
+  printf '[services] (whatever did start keeps running: scripts/services.sh stop cleans up)\n' >&2
   exit 1
 }
 
@@ -137,30 +140,39 @@ spawn() {
   echo $!
 }
 
-# stop_pid <name> <pidfile> <cmdline needle>
-stop_pid() {
-  local name="$1" pidf="$2" needle="$3" pid i
-  pid="$(read_pid "$pidf")"
-  if [ -n "$pid" ] && pid_is "$pid" "$needle"; then
+# stop_pid_begin <pidfile> <cmdline needle>: SIGTERM if it is really ours; prints the pid
+stop_pid_begin() {
+  local pid; pid="$(read_pid "$1")"
+  rm -f "$1"
+  if [ -n "$pid" ] && pid_is "$pid" "$2"; then
     kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 1 100); do pid_alive "$pid" || break; sleep 0.1; done
-    if pid_alive "$pid"; then
-      kill -KILL "$pid" 2>/dev/null || true
-      for i in $(seq 1 30); do pid_alive "$pid" || break; sleep 0.1; done
-    fi
-    log "$name stopped (pid $pid)"
+    echo "$pid"
   fi
-  rm -f "$pidf"
 }
+
+# stop_pid_wait <name> <pid>: wait up to 10 s, then SIGKILL
+stop_pid_wait() {
+  local name="$1" pid="$2"
+  [ -n "$pid" ] || return 0
+  for _ in $(seq 1 100); do pid_alive "$pid" || break; sleep 0.1; done
+  if pid_alive "$pid"; then
+    kill -KILL "$pid" 2>/dev/null || true
+    for _ in $(seq 1 30); do pid_alive "$pid" || break; sleep 0.1; done
+  fi
+  log "$name stopped (pid $pid)"
+}
+
+stop_pid() { stop_pid_wait "$1" "$(stop_pid_begin "$2" "$3")"; }
 
 # pids of service processes started from this repo whose pid files were lost (e.g. by a
 # `mvn clean` while they ran): exact match on the argument that names this repo's path.
 orphans() {
-  local f pid
+  local f pid cmd
   for f in /proc/[0-9]*/cmdline; do
     pid="${f#/proc/}"; pid="${pid%/cmdline}"
     [ "$pid" != "$$" ] && [ "$pid" != "${BASHPID:-$$}" ] || continue
-    tr '\0' '\n' <"$f" 2>/dev/null | grep -qxF -- "$1" && echo "$pid"
+    cmd="$(tr '\0' '\n' <"$f" 2>/dev/null)" || continue
+    [[ $'\n'"$cmd"$'\n' == *$'\n'"$1"$'\n'* ]] && echo "$pid"
   done 2>/dev/null || true
 }
 
@@ -215,42 +227,54 @@ as_pg() {
   fi
 }
 
-# Remove the pg data/socket dirs (and their /tmp targets when they are symlinks).
-pg_remove_dirs() {
-  local d t
-  for d in "$PG_DATA" "$PG_RUN"; do
-    if [ -L "$d" ]; then
-      t="$(readlink "$d")"
-      case "$t" in /tmp/parley-pg.*) rm -rf "$t" ;; esac
-      rm -f "$d"
-    else
-      rm -rf "$d"
-    fi
-  done
+# Fallback home of the cluster when the postgres user cannot use target/services (see
+# pg_prepare_dirs). Deterministic per checkout, so `stop` finds it even if target/ is gone.
+PG_TMP_BASE="/tmp/parley-pg-$(printf '%s' "$SVC" | cksum | cut -d' ' -f1)"
+
+# Real paths of the data dir, socket dir and log (the target/services names may be symlinks).
+pg_resolve() {
+  PGD="$(readlink -f "$PG_DATA" 2>/dev/null || echo "$PG_DATA")"
+  PGR="$(readlink -f "$PG_RUN" 2>/dev/null || echo "$PG_RUN")"
+  PGL="$(readlink -f "$PG_LOG" 2>/dev/null || echo "$PG_LOG")"
 }
 
-# Data dir and socket dir live in target/services, unless the postgres user cannot reach
-# that path (e.g. repo under /root, mode 700) or the socket path would exceed the 107-byte
-# unix socket limit: then they live in a private /tmp dir, symlinked from target/services.
+# Remove the data/socket dirs (and the /tmp fallback); keep a plain copy of the log.
+pg_remove_dirs() {
+  local d
+  if [ -L "$PG_LOG" ]; then
+    cp "$PG_LOG" "$PG_LOG.tmp" 2>/dev/null || true
+    rm -f "$PG_LOG"
+    [ ! -f "$PG_LOG.tmp" ] || mv -f "$PG_LOG.tmp" "$PG_LOG"
+  fi
+  for d in "$PG_DATA" "$PG_RUN"; do
+    if [ -L "$d" ]; then rm -f "$d"; else rm -rf "$d"; fi
+  done
+  rm -rf "$PG_TMP_BASE"
+}
+
+# Data dir, socket dir and log live in target/services, unless the postgres user cannot
+# reach that path (e.g. a checkout under /root, mode 700) or the socket path would exceed
+# the 107-byte unix socket limit: then they live in $PG_TMP_BASE, symlinked from there.
 pg_prepare_dirs() {
-  local port="$1" base use_tmp=0
+  local use_tmp=0
   pg_remove_dirs
   if [ -n "$PG_OWNER" ] && ! as_pg test -x "$SVC" 2>/dev/null; then use_tmp=1; fi
   if [ $(( ${#PG_RUN} + 20 )) -gt 100 ]; then use_tmp=1; fi
   if [ "$use_tmp" = 1 ]; then
-    base="$(mktemp -d /tmp/parley-pg.XXXXXX)"
-    chmod 755 "$base"
-    mkdir -p "$base/data" "$base/run"
-    ln -s "$base/data" "$PG_DATA"
-    ln -s "$base/run" "$PG_RUN"
-    log "postgres cannot use $SVC directly; cluster lives in $base (symlinked)"
+    (umask 022 && mkdir -p "$PG_TMP_BASE/data" "$PG_TMP_BASE/run")
+    : >"$PG_TMP_BASE/postgres.log"
+    ln -s "$PG_TMP_BASE/data" "$PG_DATA"
+    ln -s "$PG_TMP_BASE/run" "$PG_RUN"
+    rm -f "$PG_LOG"; ln -s "$PG_TMP_BASE/postgres.log" "$PG_LOG"
+    log "the postgres user cannot use $SVC; the cluster lives in $PG_TMP_BASE (symlinked)"
   else
     mkdir -p "$PG_DATA" "$PG_RUN"
+    : >"$PG_LOG"
   fi
-  chmod 700 "$PG_DATA/"
-  : >"$PG_LOG"
+  pg_resolve
+  chmod 700 "$PGD"
   if [ -n "$PG_OWNER" ]; then
-    chown "$PG_OWNER:" "$PG_DATA/" "$PG_RUN/" "$PG_LOG"
+    chown "$PG_OWNER:" "$PGD" "$PGR" "$PGL"
   fi
 }
 
@@ -267,19 +291,19 @@ pg_start() {
   local port="$1"
   pg_ensure_bin
   pg_setup_owner
-  pg_prepare_dirs "$port"
+  pg_prepare_dirs
 
-  # superuser 'postgres' for local (socket) admin; app connects over TCP with a password
-  as_pg "$PG_BIN/initdb" -D "$PG_DATA" -U postgres -E UTF8 --locale=C \
-      --auth-local=trust --auth-host=scram-sha-256 >>"$PG_LOG" 2>&1 \
+  # superuser 'postgres' for local (socket) admin; the app connects over TCP with a password
+  as_pg "$PG_BIN/initdb" -D "$PGD" -U postgres -E UTF8 --locale=C \
+      --auth-local=trust --auth-host=scram-sha-256 >>"$PGL" 2>&1 \
     || fail_with_log "initdb failed" "$PG_LOG"
 
-  cat >>"$PG_DATA/postgresql.conf" <<EOF
+  cat >>"$PGD/postgresql.conf" <<EOF
 
 # --- scripts/services.sh (throwaway dev/test cluster) ---
 listen_addresses = '127.0.0.1'
 port = $port
-unix_socket_directories = '$(cd "$PG_RUN/" && pwd -P)'
+unix_socket_directories = '$PGR'
 max_connections = 200
 fsync = off
 synchronous_commit = off
@@ -287,37 +311,37 @@ full_page_writes = off
 log_min_messages = warning
 EOF
 
-  as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t "$TIMEOUT" -s start </dev/null >>"$PG_LOG" 2>&1 9>&- \
+  as_pg "$PG_BIN/pg_ctl" -D "$PGD" -l "$PGL" -w -t "$TIMEOUT" -s start </dev/null >>"$PGL" 2>&1 9>&- \
     || fail_with_log "PostgreSQL failed to start on port $port" "$PG_LOG"
   wait_until "$TIMEOUT" PostgreSQL "$PG_LOG" "" \
     "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$port" -d postgres
 
-  "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG_RUN" -p "$port" -U postgres -d postgres \
+  "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PGR" -p "$port" -U postgres -d postgres \
       -c "CREATE ROLE parley LOGIN SUPERUSER PASSWORD 'parley'" \
-      -c "CREATE DATABASE parley OWNER parley" </dev/null >>"$PG_LOG" 2>&1 \
+      -c "CREATE DATABASE parley OWNER parley" </dev/null >>"$PGL" 2>&1 \
     || fail_with_log "could not create role/database parley" "$PG_LOG"
 
-  read_pid "$PG_DATA/postmaster.pid" >"$PG_PID"
+  read_pid "$PGD/postmaster.pid" >"$PG_PID"
   echo "$port" >"$PG_PORT_FILE"
-  log "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') started: 127.0.0.1:$port db=parley user=parley (pid $(cat "$PG_PID"), data $PG_DATA)"
+  log "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') started: 127.0.0.1:$port db=parley user=parley (pid $(cat "$PG_PID"), data $PGD)"
 }
 
 pg_stop() {
+  local pid
   if pg_running; then
     pg_setup_owner
-    local pid; pid="$(read_pid "$PG_DATA/postmaster.pid")"
-    if ! as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w -t 30 -s stop </dev/null >/dev/null 2>&1; then
+    pg_resolve
+    pid="$(read_pid "$PGD/postmaster.pid")"
+    if ! as_pg "$PG_BIN/pg_ctl" -D "$PGD" -m fast -w -t 30 -s stop </dev/null >/dev/null 2>&1; then
       kill -KILL "$pid" 2>/dev/null || true
       sleep 0.5
     fi
     log "PostgreSQL stopped (pid $pid)"
   else
-    local pid; pid="$(read_pid "$PG_PID")"
+    pid="$(read_pid "$PG_PID")"
     if [ -n "$pid" ] && pid_is "$pid" "postgres"; then
       kill -INT "$pid" 2>/dev/null || true    # SIGINT = fast shutdown
-      for _ in $(seq 1 100); do pid_alive "$pid" || break; sleep 0.1; done
-      pid_alive "$pid" && kill -KILL "$pid" 2>/dev/null || true
-      log "PostgreSQL stopped (pid $pid)"
+      stop_pid_wait PostgreSQL "$pid"
     fi
   fi
   rm -f "$PG_PID" "$PG_PORT_FILE"
@@ -356,7 +380,7 @@ emq_fetch() {
   command -v mvn >/dev/null 2>&1 || apt_install maven
   log "fetching ElasticMQ $ver classpath (mvn dependency:copy-dependencies)"
   rm -rf "$EMQ_LIB"
-  mvn -B -q -f "$EMQ_VERSION_POM" dependency:copy-dependencies \
+  mvn -B -q -Dstyle.color=never -f "$EMQ_VERSION_POM" dependency:copy-dependencies \
       -DoutputDirectory="$EMQ_LIB" </dev/null >"$SVC/elasticmq-fetch.log" 2>&1 \
     || fail_with_log "could not fetch ElasticMQ $ver from Maven Central" "$SVC/elasticmq-fetch.log"
   ls "$EMQ_LIB"/elasticmq-server_*.jar >/dev/null 2>&1 \
@@ -370,7 +394,8 @@ emq_ready() {
 
 emq_running() { pid_is "$(read_pid "$EMQ_PID")" "org.elasticmq.server.Main"; }
 
-emq_start() {
+# emq_launch <port>: spawn (no wait); emq_await <port>: wait until it answers
+emq_launch() {
   local port="$1" pid
   find_java || { apt_install openjdk-17-jre-headless; find_java; } || die "no java >= 11 found"
   emq_fetch
@@ -400,6 +425,10 @@ EOF
   pid="$(spawn "$EMQ_LOG" "$JAVA" ${ELASTICMQ_JAVA_OPTS:--Xms64m -Xmx384m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss1m} \
            -Dconfig.file="$EMQ_CONF" -cp "$EMQ_LIB/*" org.elasticmq.server.Main)"
   echo "$pid" >"$EMQ_PID"
+}
+
+emq_await() {
+  local port="$1" pid; pid="$(read_pid "$EMQ_PID")"
   wait_until "$TIMEOUT" ElasticMQ "$EMQ_LOG" "$pid" emq_ready "$port"
   echo "$port" >"$EMQ_PORT_FILE"
   log "SQS (ElasticMQ $(emq_version)) started: http://127.0.0.1:$port (pid $pid, java $(java_major "$JAVA"))"
@@ -446,13 +475,17 @@ dyn_ready() {
 
 dyn_running() { pid_is "$(read_pid "$DYN_PID")" "dynalite/cli.js"; }
 
-dyn_start() {
+dyn_launch() {
   local port="$1" pid
   dyn_install
   # in memory (no --path); tables become ACTIVE immediately
   pid="$(spawn "$DYN_LOG" node "$DYN_DIR/node_modules/dynalite/cli.js" --host 127.0.0.1 --port "$port" \
            --createTableMs 0 --deleteTableMs 0 --updateTableMs 0)"
   echo "$pid" >"$DYN_PID"
+}
+
+dyn_await() {
+  local port="$1" pid; pid="$(read_pid "$DYN_PID")"
   wait_until "$TIMEOUT" dynalite "$DYN_LOG" "$pid" dyn_ready "$port"
   echo "$port" >"$DYN_PORT_FILE"
   log "DynamoDB (dynalite $(node -p "require('$DYN_DIR/node_modules/dynalite/package.json').version")) started: http://127.0.0.1:$port (pid $pid, in memory)"
@@ -494,6 +527,22 @@ lock() {
 cmd_start() {
   lock || die "another scripts/services.sh seems stuck"
   command -v curl >/dev/null 2>&1 || apt_install curl ca-certificates
+  # the two emulators boot in the background while PostgreSQL initialises
+  local emq_port="" dyn_port=""
+  if emq_running && [ -s "$EMQ_PORT_FILE" ]; then
+    log "SQS (ElasticMQ) already running: http://127.0.0.1:$(cat "$EMQ_PORT_FILE") (pid $(read_pid "$EMQ_PID"))"
+  else
+    stop_pid ElasticMQ "$EMQ_PID" "org.elasticmq.server.Main"
+    rm -f "$EMQ_PORT_FILE"
+    free_port; emq_port="$FREE_PORT"; emq_launch "$emq_port"
+  fi
+  if dyn_running && [ -s "$DYN_PORT_FILE" ]; then
+    log "DynamoDB (dynalite) already running: http://127.0.0.1:$(cat "$DYN_PORT_FILE") (pid $(read_pid "$DYN_PID"))"
+  else
+    stop_pid dynalite "$DYN_PID" "dynalite/cli.js"
+    rm -f "$DYN_PORT_FILE"
+    free_port; dyn_port="$FREE_PORT"; dyn_launch "$dyn_port"
+  fi
   if pg_running && [ -n "$(pg_port)" ]; then
     pg_port >"$PG_PORT_FILE"
     read_pid "$PG_DATA/postmaster.pid" >"$PG_PID"
@@ -502,18 +551,8 @@ cmd_start() {
     pg_stop >/dev/null 2>&1 || true
     free_port; pg_start "$FREE_PORT"
   fi
-  if emq_running && [ -s "$EMQ_PORT_FILE" ]; then
-    log "SQS (ElasticMQ) already running: http://127.0.0.1:$(cat "$EMQ_PORT_FILE") (pid $(read_pid "$EMQ_PID"))"
-  else
-    stop_pid ElasticMQ "$EMQ_PID" "org.elasticmq.server.Main"
-    free_port; emq_start "$FREE_PORT"
-  fi
-  if dyn_running && [ -s "$DYN_PORT_FILE" ]; then
-    log "DynamoDB (dynalite) already running: http://127.0.0.1:$(cat "$DYN_PORT_FILE") (pid $(read_pid "$DYN_PID"))"
-  else
-    stop_pid dynalite "$DYN_PID" "dynalite/cli.js"
-    free_port; dyn_start "$FREE_PORT"
-  fi
+  [ -z "$emq_port" ] || emq_await "$emq_port"
+  [ -z "$dyn_port" ] || dyn_await "$dyn_port"
   write_env
   log "env written to ${ENV_FILE#"$ROOT"/} (source it: . ${ENV_FILE#"$ROOT"/})"
 }
@@ -521,19 +560,23 @@ cmd_start() {
 cmd_stop() {
   # never fails: safe in a Makefile trap / EXIT handler
   set +e
-  [ -d "$SVC" ] || exit 0
-  lock 60 || warn "stopping without the lock"
+  if [ -d "$SVC" ]; then lock 60 || warn "stopping without the lock"; fi
   PG_BIN=""; pg_find_bin
-  stop_pid dynalite "$DYN_PID" "dynalite/cli.js"
-  stop_pid ElasticMQ "$EMQ_PID" "org.elasticmq.server.Main"
+  local dpid epid
+  dpid="$(stop_pid_begin "$DYN_PID" "dynalite/cli.js")"
+  epid="$(stop_pid_begin "$EMQ_PID" "org.elasticmq.server.Main")"
   pg_stop
-  local pid
-  for pid in $(orphans "-Dconfig.file=$EMQ_CONF") $(orphans "$DYN_DIR/node_modules/dynalite/cli.js") \
-             $(orphans "$PG_DATA"); do
-    pid_alive "$pid" || continue
-    kill -TERM "$pid" 2>/dev/null; sleep 0.5; kill -KILL "$pid" 2>/dev/null
-    log "stopped leftover process $pid"
+  stop_pid_wait dynalite "$dpid"
+  stop_pid_wait ElasticMQ "$epid"
+  # leftovers whose pid files are gone (e.g. target/ deleted while they ran)
+  local pid left=""
+  for pid in $(orphans "-Dconfig.file=$EMQ_CONF") $(orphans "$DYN_DIR/node_modules/dynalite/cli.js"); do
+    kill -TERM "$pid" 2>/dev/null && left="$left $pid"
   done
+  for pid in $(orphans "$PG_DATA") $(orphans "$PG_TMP_BASE/data"); do   # postmaster: SIGINT = fast shutdown
+    kill -INT "$pid" 2>/dev/null && left="$left $pid"
+  done
+  for pid in $left; do stop_pid_wait "leftover process" "$pid"; done
   rm -f "$ENV_FILE" "$EMQ_PORT_FILE" "$DYN_PORT_FILE" "$EMQ_CONF"
   exit 0
 }
@@ -542,9 +585,9 @@ cmd_status() {
   local ok=0
   if pg_running; then log "PostgreSQL  running  127.0.0.1:$(cat "$PG_PORT_FILE" 2>/dev/null) pid $(read_pid "$PG_DATA/postmaster.pid")"
   else log "PostgreSQL  stopped"; ok=3; fi
-  if emq_running; then log "ElasticMQ   running  http://127.0.0.1:$(cat "$EMQ_PORT_FILE" 2>/dev/null) pid $(read_pid "$EMQ_PID")"
+  if emq_running; then log "ElasticMQ   running  http://127.0.0.1:$(cat "$EMQ_PORT_FILE" 2>/dev/null || echo '?') pid $(read_pid "$EMQ_PID")"
   else log "ElasticMQ   stopped"; ok=3; fi
-  if dyn_running; then log "dynalite    running  http://127.0.0.1:$(cat "$DYN_PORT_FILE" 2>/dev/null) pid $(read_pid "$DYN_PID")"
+  if dyn_running; then log "dynalite    running  http://127.0.0.1:$(cat "$DYN_PORT_FILE" 2>/dev/null || echo '?') pid $(read_pid "$DYN_PID")"
   else log "dynalite    stopped"; ok=3; fi
   [ -f "$ENV_FILE" ] && log "env: ${ENV_FILE#"$ROOT"/}"
   return "$ok"
