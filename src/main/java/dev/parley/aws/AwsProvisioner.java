@@ -44,8 +44,19 @@ public class AwsProvisioner {
         for (CreateTableRequest definition : tables.definitions()) {
             ensureTable(definition);
         }
+        tables.ttlAttributes().forEach(this::ensureTtl);
         queue.provision(config.shards());
         LOG.infof("Provisioned %d table(s) and %d queue(s)", tables.definitions().size(), config.shards() * 4);
+    }
+
+    private void ensureTtl(String table, String attribute) {
+        try {
+            dynamo.updateTimeToLive(b -> b.tableName(table)
+                    .timeToLiveSpecification(t -> t.enabled(true).attributeName(attribute))).join();
+        } catch (CompletionException e) {
+            // Enabling twice is an error on AWS, and some emulators lack TTL; expiry is also checked on read.
+            LOG.debugf("TTL on %s.%s not changed: %s", table, attribute, e.getCause().getMessage());
+        }
     }
 
     private void ensureTable(CreateTableRequest definition) {

@@ -24,6 +24,12 @@ public class DynamoTables {
     public static final String MESSAGES_BY_DEVICE = "device-created";
     /** Sparse index from WhatsApp's message id to ours, for receipts. */
     public static final String MESSAGES_BY_WA_ID = "wa-id";
+    /** Sparse index of scheduled messages per shard by due time, for the promotion job. */
+    public static final String MESSAGES_SCHEDULED = "scheduled-due";
+    /** Sparse index of records whose queue write is not yet confirmed, per shard, for the repair job. */
+    public static final String MESSAGES_UNCONFIRMED = "unconfirmed-created";
+    /** Sparse index of messages held outside SQS while their device is offline, oldest first. */
+    public static final String MESSAGES_HELD = "held-device";
 
     private final ParleyConfig config;
 
@@ -35,19 +41,39 @@ public class DynamoTables {
         return config.aws().tablePrefix() + "messages";
     }
 
+    public String idempotency() {
+        return config.aws().tablePrefix() + "idempotency";
+    }
+
     /** Every table this build uses, as it must exist. */
     public List<CreateTableRequest> definitions() {
-        return List.of(CreateTableRequest.builder()
+        CreateTableRequest messages = CreateTableRequest.builder()
                 .tableName(messages())
                 .billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(
-                        attr("id"), attr("accountId"), attr("deviceId"), attr("created"), attr("waId"))
+                .attributeDefinitions(attr("id"), attr("accountId"), attr("deviceId"), attr("created"), attr("waId"),
+                        attr("scheduledShard"), attr("due"), attr("unconfirmed"), attr("heldDevice"))
                 .keySchema(hash("id"))
                 .globalSecondaryIndexes(
                         index(MESSAGES_BY_ACCOUNT, "accountId", "created", ProjectionType.ALL),
                         index(MESSAGES_BY_DEVICE, "deviceId", "created", ProjectionType.ALL),
-                        index(MESSAGES_BY_WA_ID, "waId", null, ProjectionType.KEYS_ONLY))
-                .build());
+                        index(MESSAGES_BY_WA_ID, "waId", null, ProjectionType.KEYS_ONLY),
+                        index(MESSAGES_SCHEDULED, "scheduledShard", "due", ProjectionType.KEYS_ONLY),
+                        index(MESSAGES_UNCONFIRMED, "unconfirmed", "created", ProjectionType.KEYS_ONLY),
+                        index(MESSAGES_HELD, "heldDevice", "created", ProjectionType.KEYS_ONLY))
+                .build();
+        // Idempotency keys: "<account>#<key>" to the message it created; expires by TTL on expiresAt.
+        CreateTableRequest idempotency = CreateTableRequest.builder()
+                .tableName(idempotency())
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(attr("key"))
+                .keySchema(hash("key"))
+                .build();
+        return List.of(messages, idempotency);
+    }
+
+    /** Tables with a TTL attribute, by table name. */
+    public java.util.Map<String, String> ttlAttributes() {
+        return java.util.Map.of(idempotency(), "expiresAt");
     }
 
     private static AttributeDefinition attr(String name) {

@@ -43,6 +43,6 @@ public class Lifecycle {
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        connector.stop();
+        connector.stop(true);
     }
 }

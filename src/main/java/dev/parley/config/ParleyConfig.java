@@ -33,6 +33,12 @@ public interface ParleyConfig {
     /** Connector behaviour. */
     Connector connector();
 
+    /** Message acceptance rules. */
+    Messages messages();
+
+    /** Periodic jobs. */
+    Jobs jobs();
+
     /** The WhatsApp driver implementation and the sandbox network's rules. */
     Driver driver();
 
@@ -60,7 +66,7 @@ public interface ParleyConfig {
     /** REST API limits. */
     interface Api {
         /** Largest accepted request body, in bytes; larger ones get 413. */
-        @WithDefault("262144")
+        @WithDefault("2097152")
         long maxBodyBytes();
 
         /** Page size used when a listing request names none. */
@@ -76,15 +82,56 @@ public interface ParleyConfig {
         int maxTokensPerAccount();
     }
 
+    /** Message acceptance rules. */
+    interface Messages {
+        /** Latest deliverAt (and expiration) accepted, from now. */
+        @WithDefault("365d")
+        Duration scheduleHorizon();
+
+        /**
+         * Messages due within this lead are queued at once with an SQS delivery delay; later ones stay
+         * scheduled until the promotion job queues them. At most 15 minutes, SQS's delay ceiling.
+         */
+        @WithDefault("15m")
+        Duration scheduleLead();
+
+        /** Most messages in one bulk request. */
+        @WithDefault("500")
+        int bulkMax();
+
+        /** How long an Idempotency-Key is remembered. */
+        @WithDefault("24h")
+        Duration idempotencyRetention();
+    }
+
+    /** Periodic jobs (the jobs role). */
+    interface Jobs {
+        /** How often scheduled messages due soon are moved into their queue. */
+        @WithDefault("30s")
+        Duration promoteEvery();
+
+        /** How often records whose queue write was not confirmed are re-enqueued. */
+        @WithDefault("60s")
+        Duration repairEvery();
+
+        /** Age after which an unconfirmed queue write is considered lost and repaired. */
+        @WithDefault("60s")
+        Duration repairAfter();
+    }
+
     /** Connector behaviour. */
     interface Connector {
         /** SQS long-poll wait per receive call. */
         @WithDefault("2s")
         Duration pollWait();
 
-        /** Visibility timeout given to a received message while it is being sent. */
-        @WithDefault("60s")
+        /** Visibility timeout of a received entry; renewed while the entry waits in its device's lane. */
+        @WithDefault("120s")
         Duration visibilityTimeout();
+
+        /** Delay before an entry that found its device's lane full is handed out again. */
+        @WithDefault("30s")
+        Duration overflowDelay();
 
         /** How often device sessions are reconciled with the devices in PostgreSQL. */
         @WithDefault("2s")

@@ -9,6 +9,7 @@ import dev.parley.driver.WhatsAppDriver;
 import dev.parley.message.MessageStatus;
 import dev.parley.message.MessageStore;
 import dev.parley.message.Priority;
+import dev.parley.plan.Plan;
 import dev.parley.queue.OutboundQueue;
 import dev.parley.queue.QueueAddress;
 import dev.parley.queue.ReceivedMessage;
@@ -25,43 +26,47 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 /**
  * The connector role: keeps a driver session for every device of its shards, consumes those shards'
- * queues and hands each entry to its device's worker, so one device's messages go out in order and a
- * slow or offline device never holds up another.
+ * four priority queues, and feeds each entry to its device's {@link DeviceLane}, which sends in
+ * priority order at the plan's rate while the device is online. A slow, rate-limited or offline device
+ * never holds up another: each has its own lane, and pollers never wait on a lane.
  */
 @ApplicationScoped
 public class Connector implements DriverListener {
 
     private static final Logger LOG = Logger.getLogger(Connector.class);
-    /** Entries a shard may hold in memory before its poller waits. */
-    private static final int IN_FLIGHT_PER_SHARD = 100;
+    /** How many device refreshes pass between sweeps that release held messages of online devices. */
+    private static final int RELEASE_SWEEP_EVERY = 15;
+    static final String DEVICE_DELETED = "The device was deleted before the message was sent";
 
     private final OutboundQueue queue;
     private final MessageSender sender;
     private final MessageStore store;
+    private final HeldMessages held;
     private final DeviceDirectory directory;
     private final WhatsAppDriver driver;
     private final ParleyConfig config;
     private final Clock clock;
 
     private final Map<String, Device> devices = new ConcurrentHashMap<>();
+    private final Map<String, Integer> rates = new ConcurrentHashMap<>();
     private final Map<String, DeviceStatus> statuses = new ConcurrentHashMap<>();
-    private final Map<String, ExecutorService> workers = new ConcurrentHashMap<>();
+    private final Map<String, DeviceLane> lanes = new ConcurrentHashMap<>();
     private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
     private volatile Set<Integer> shards = Set.of();
 
-    public Connector(OutboundQueue queue, MessageSender sender, MessageStore store, DeviceDirectory directory,
-                     WhatsAppDriver driver, ParleyConfig config, Clock clock) {
+    public Connector(OutboundQueue queue, MessageSender sender, MessageStore store, HeldMessages held,
+                     DeviceDirectory directory, WhatsAppDriver driver, ParleyConfig config, Clock clock) {
         this.queue = queue;
         this.sender = sender;
         this.store = store;
+        this.held = held;
         this.directory = directory;
         this.driver = driver;
         this.config = config;
@@ -79,13 +84,19 @@ public class Connector implements DriverListener {
         refreshDevices();
         threads.add(Thread.ofVirtual().name("connector-devices").start(this::refreshLoop));
         for (int shard : shards) {
-            threads.add(Thread.ofVirtual().name("connector-shard-" + shard).start(() -> pollLoop(shard)));
+            for (Priority priority : Priority.values()) {
+                QueueAddress address = new QueueAddress(shard, priority);
+                threads.add(Thread.ofVirtual().name("poll-" + shard + "-" + priority).start(() -> pollLoop(address)));
+            }
         }
         LOG.infof("Connector started for shards %s", shards);
     }
 
-    /** Stops polling and sending; entries in flight return to their queue when their visibility lapses. */
-    public synchronized void stop() {
+    /**
+     * Stops polling and sending. With {@code handOver}, waiting entries go back to their queues at once;
+     * without, they reappear when their visibility lapses, exactly as after a crash.
+     */
+    public synchronized void stop(boolean handOver) {
         if (!running) {
             return;
         }
@@ -99,12 +110,17 @@ public class Connector implements DriverListener {
             }
         }
         threads.clear();
-        workers.values().forEach(ExecutorService::shutdown);
-        workers.clear();
+        lanes.values().forEach(lane -> lane.close(handOver));
+        lanes.clear();
         devices.keySet().forEach(driver::disconnect);
         devices.clear();
         statuses.clear();
         LOG.info("Connector stopped");
+    }
+
+    /** A graceful stop that hands waiting entries back at once. */
+    public void stop() {
+        stop(true);
     }
 
     public boolean isRunning() {
@@ -114,17 +130,25 @@ public class Connector implements DriverListener {
     @Override
     public void onStatus(String deviceId, DeviceStatus status) {
         DeviceStatus previous = statuses.put(deviceId, status);
-        if (previous != status) {
-            LOG.infof("Device device=%s is %s", deviceId, status);
-            // The driver may call from any thread, an event loop included: record off that thread.
-            background.submit(() -> {
-                try {
-                    directory.recordStatus(deviceId, status, clock.instant());
-                } catch (RuntimeException e) {
-                    LOG.warnf(e, "Could not record status %s of device=%s", status, deviceId);
-                }
-            });
+        if (previous == status) {
+            return;
         }
+        LOG.infof("Device device=%s is %s", deviceId, status);
+        DeviceLane lane = lanes.get(deviceId);
+        if (lane != null) {
+            lane.wake();
+        }
+        // The driver may call from any thread, an event loop included: do the I/O elsewhere.
+        background.submit(() -> {
+            try {
+                directory.recordStatus(deviceId, status, clock.instant());
+                if (status == DeviceStatus.online) {
+                    held.release(deviceId);
+                }
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "Could not record status %s of device=%s", status, deviceId);
+            }
+        });
     }
 
     @Override
@@ -144,11 +168,30 @@ public class Connector implements DriverListener {
         });
     }
 
+    /** Entries waiting in a device's lane; for monitoring and tests. */
+    public int waiting(String deviceId) {
+        DeviceLane lane = lanes.get(deviceId);
+        return lane == null ? 0 : lane.size();
+    }
+
+    private boolean isOnline(String deviceId) {
+        return statuses.get(deviceId) == DeviceStatus.online;
+    }
+
     private void refreshLoop() {
+        int round = 0;
         while (running) {
             try {
                 Thread.sleep(config.connector().deviceRefresh());
                 refreshDevices();
+                if (++round % RELEASE_SWEEP_EVERY == 0) {
+                    // Catches releases missed by a crash or a status flip during a release.
+                    for (String id : devices.keySet()) {
+                        if (isOnline(id)) {
+                            held.release(id);
+                        }
+                    }
+                }
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -159,9 +202,17 @@ public class Connector implements DriverListener {
 
     private void refreshDevices() {
         List<Device> current = directory.devicesOfShards(shards);
+        Map<String, Plan> plans = directory.plans();
         Set<String> seen = new HashSet<>();
         for (Device device : current) {
             seen.add(device.id);
+            Plan plan = plans.get(device.plan);
+            int rate = plan == null ? 1 : plan.messagesPerMinute;
+            rates.put(device.id, rate);
+            DeviceLane lane = lanes.get(device.id);
+            if (lane != null) {
+                lane.rate(rate);
+            }
             if (devices.putIfAbsent(device.id, device) == null) {
                 driver.connect(device.id, device.phone);
             } else {
@@ -172,74 +223,71 @@ public class Connector implements DriverListener {
             if (!seen.contains(id)) {
                 devices.remove(id);
                 statuses.remove(id);
+                rates.remove(id);
                 driver.disconnect(id);
+                DeviceLane lane = lanes.remove(id);
+                if (lane != null) {
+                    // Its entries come back at once and end failed: the device is gone.
+                    lane.close(true);
+                }
+                background.submit(() -> {
+                    try {
+                        held.failAll(id, DEVICE_DELETED);
+                    } catch (RuntimeException e) {
+                        LOG.warnf(e, "Could not fail the held messages of deleted device=%s", id);
+                    }
+                });
             }
         }
     }
 
-    private void pollLoop(int shard) {
-        QueueAddress address = new QueueAddress(shard, Priority.normal);
-        Semaphore inFlight = new Semaphore(IN_FLIGHT_PER_SHARD);
+    private void pollLoop(QueueAddress address) {
         ParleyConfig.Connector settings = config.connector();
         while (running) {
             try {
-                inFlight.acquire(10);
-                inFlight.release(10);
                 List<ReceivedMessage> batch = queue.receive(address, 10, settings.pollWait(),
                         settings.visibilityTimeout());
                 for (ReceivedMessage entry : batch) {
-                    inFlight.acquire();
-                    dispatch(entry, inFlight);
+                    route(entry, address.priority());
                 }
-            } catch (InterruptedException e) {
-                return;
             } catch (RuntimeException e) {
-                if (!running) {
+                if (!running || Thread.currentThread().isInterrupted()) {
                     return;
                 }
-                LOG.warnf(e, "Polling shard %d failed; retrying", shard);
+                LOG.warnf(e, "Polling %s failed; retrying", address);
                 sleepQuietly(Duration.ofSeconds(1));
             }
         }
     }
 
-    private void dispatch(ReceivedMessage entry, Semaphore inFlight) {
-        String deviceId = entry.message() == null ? "" : entry.message().deviceId();
-        ExecutorService worker = workers.computeIfAbsent(deviceId,
-                id -> Executors.newSingleThreadExecutor(Thread.ofVirtual().name("device-" + id).factory()));
-        worker.submit(() -> {
-            try {
-                handle(entry);
-            } catch (RuntimeException e) {
-                LOG.warnf(e, "Handling an entry of device=%s failed; it returns after its visibility timeout",
-                        deviceId);
-            } finally {
-                inFlight.release();
-            }
-        });
-    }
-
-    private void handle(ReceivedMessage entry) {
+    private void route(ReceivedMessage entry, Priority priority) {
         if (entry.message() == null) {
             sender.process(entry);
             return;
         }
         String deviceId = entry.message().deviceId();
         if (!devices.containsKey(deviceId)) {
-            Device device = directory.find(deviceId);
+            background.submit(() -> unknownDevice(entry));
+            return;
+        }
+        lanes.computeIfAbsent(deviceId, id -> new DeviceLane(id, rates.getOrDefault(id, 1), sender, queue, held,
+                () -> isOnline(id), clock, new DeviceLane.Settings(config.connector().visibilityTimeout(),
+                        config.connector().overflowDelay())))
+                .offer(entry, priority);
+    }
+
+    private void unknownDevice(ReceivedMessage entry) {
+        try {
+            Device device = directory.find(entry.message().deviceId());
             if (device == null) {
-                sender.failUnsent(entry, "The device was deleted before the message was sent");
-                return;
+                sender.failUnsent(entry, DEVICE_DELETED);
+            } else {
+                // Created since the last refresh, or on a shard this connector does not own.
+                queue.retryAfter(entry, config.connector().deviceRefresh());
             }
-            // Created since the last refresh: its session starts with the next one.
-            queue.retryAfter(entry, config.connector().deviceRefresh());
-            return;
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "Handling an entry of unknown device=%s failed", entry.message().deviceId());
         }
-        if (statuses.get(deviceId) != DeviceStatus.online) {
-            queue.retryAfter(entry, config.connector().offlineRecheck());
-            return;
-        }
-        sender.process(entry);
     }
 
     private static void sleepQuietly(Duration duration) {

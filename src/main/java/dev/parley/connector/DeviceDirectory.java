@@ -3,6 +3,8 @@ package dev.parley.connector;
 import dev.parley.device.Device;
 import dev.parley.device.DeviceRepository;
 import dev.parley.device.DeviceStatus;
+import dev.parley.plan.Plan;
+import dev.parley.plan.PlanRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.vertx.VertxContextSupport;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,6 +12,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Blocking access to devices for the connector's own threads, which run outside Vert.x: each call hops
@@ -19,9 +23,17 @@ import java.util.List;
 public class DeviceDirectory {
 
     private final DeviceRepository devices;
+    private final PlanRepository plans;
 
-    public DeviceDirectory(DeviceRepository devices) {
+    public DeviceDirectory(DeviceRepository devices, PlanRepository plans) {
         this.devices = devices;
+        this.plans = plans;
+    }
+
+    /** Every plan by name. */
+    public Map<String, Plan> plans() {
+        return await(() -> Panache.withSession(() -> plans.listAll()))
+                .stream().collect(Collectors.toMap(p -> p.name, p -> p));
     }
 
     public List<Device> devicesOfShards(Collection<Integer> shards) {

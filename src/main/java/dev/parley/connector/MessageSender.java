@@ -15,18 +15,23 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Takes one queue entry to its outcome: claims the record (queued → processing), sends through the
- * driver, records the result, and only then acknowledges the entry. Anything left unacknowledged comes
- * back from the queue, so a crash loses nothing.
+ * Takes one queue entry to its outcome: re-reads the record, claims it (queued → processing), sends
+ * through the driver, records the result, and only then acknowledges the entry. Anything left
+ * unacknowledged comes back from the queue, so a crash loses nothing; a record already final is never
+ * sent again.
  */
 @ApplicationScoped
 public class MessageSender {
 
     private static final Logger LOG = Logger.getLogger(MessageSender.class);
     private static final Duration MAX_BACKOFF = Duration.ofMinutes(15);
+    /** Marks a record sheds once it is claimed for sending. */
+    private static final Set<String> CLAIM_REMOVES = Set.of("unconfirmed", "heldDevice");
 
     private final MessageStore store;
     private final OutboundQueue queue;
@@ -43,12 +48,16 @@ public class MessageSender {
         this.clock = clock;
     }
 
-    /** What the sender decided about an entry, for the caller's bookkeeping and for tests. */
-    public enum Outcome { SENT, FAILED, RETRY_LATER, DEVICE_UNAVAILABLE, DROPPED }
+    /** What became of an entry. Only SENT, FAILED_SENDING and RETRY_LATER used the device's send rate. */
+    public enum Outcome {
+        SENT, FAILED_SENDING, RETRY_LATER, FAILED_UNSENT, EXPIRED, NOT_DUE, DROPPED;
 
-    /**
-     * Handles one entry for a device the caller knows to be online.
-     */
+        public boolean attempted() {
+            return this == SENT || this == FAILED_SENDING || this == RETRY_LATER;
+        }
+    }
+
+    /** Handles one entry for a device the caller knows to be online and within its rate. */
     public Outcome process(ReceivedMessage entry) {
         if (entry.message() == null) {
             queue.delete(entry);
@@ -61,14 +70,26 @@ public class MessageSender {
             queue.delete(entry);
             return Outcome.DROPPED;
         }
-        boolean claimed = store.transition(id, MessageStatus.processing, clock.instant(), Map.of())
+        Instant now = clock.instant();
+        if (record.expiredAt(now)) {
+            store.transition(id, MessageStatus.expired, now, Map.of(), Set.of("unconfirmed", "heldDevice"))
+                    .await().indefinitely();
+            queue.delete(entry);
+            LOG.infof("Expired message=%s device=%s before sending", id, record.deviceId());
+            return Outcome.EXPIRED;
+        }
+        if (!record.dueAt(now)) {
+            queue.retryAfter(entry, Duration.between(now, record.deliverAt()));
+            return Outcome.NOT_DUE;
+        }
+        boolean claimed = store.transition(id, MessageStatus.processing, now, Map.of(), CLAIM_REMOVES)
                 .await().indefinitely();
         if (!claimed) {
             queue.delete(entry);
             return Outcome.DROPPED;
         }
-        SendResult result = driver.send(record.deviceId(),
-                new OutboundMessage(record.id(), record.phone(), record.message()));
+        SendResult result = driver.send(record.deviceId(), new OutboundMessage(record.id(), record.recipient(),
+                record.content()));
         int attempts = record.attempts() + 1;
         return switch (result) {
             case SendResult.Sent sent -> {
@@ -79,10 +100,15 @@ public class MessageSender {
                 LOG.debugf("Sent message=%s device=%s", id, record.deviceId());
                 yield Outcome.SENT;
             }
-            case SendResult.PermanentFailure failure -> fail(entry, id, attempts, failure.reason());
+            case SendResult.PermanentFailure failure -> {
+                fail(entry, id, attempts, failure.reason());
+                yield Outcome.FAILED_SENDING;
+            }
             case SendResult.TemporaryFailure failure -> {
-                if (attempts > settings.retries()) {
-                    yield fail(entry, id, attempts, failure.reason() + " (after " + attempts + " attempts)");
+                if (attempts > record.retries()) {
+                    String reason = failure.reason() + " (after " + attempts + " attempt" + (attempts > 1 ? "s" : "") + ")";
+                    fail(entry, id, attempts, reason);
+                    yield Outcome.FAILED_SENDING;
                 }
                 store.transition(id, MessageStatus.queued, clock.instant(), Map.of(
                         "attempts", MessageStore.n(attempts),
@@ -97,21 +123,22 @@ public class MessageSender {
 
     /** Marks a message failed without trying to send it, e.g. because its device was deleted. */
     public Outcome failUnsent(ReceivedMessage entry, String reason) {
-        if (entry.message() == null) {
+        if (entry.message() != null) {
+            fail(entry, entry.message().messageId(), 0, reason);
+        } else {
             queue.delete(entry);
-            return Outcome.DROPPED;
         }
-        return fail(entry, entry.message().messageId(), 0, reason);
+        return Outcome.FAILED_UNSENT;
     }
 
-    private Outcome fail(ReceivedMessage entry, String id, int attempts, String reason) {
+    private void fail(ReceivedMessage entry, String id, int attempts, String reason) {
         Map<String, AttributeValue> extra = Map.of(
                 "attempts", MessageStore.n(attempts),
                 "failureReason", MessageStore.s(reason));
-        store.transition(id, MessageStatus.failed, clock.instant(), extra).await().indefinitely();
+        store.transition(id, MessageStatus.failed, clock.instant(), extra, Set.of("unconfirmed", "heldDevice"))
+                .await().indefinitely();
         queue.delete(entry);
         LOG.infof("Failed message=%s: %s", id, reason);
-        return Outcome.FAILED;
     }
 
     private Duration backoff(int attempts) {

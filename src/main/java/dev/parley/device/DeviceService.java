@@ -108,6 +108,13 @@ public class DeviceService {
         return plans.findById(name);
     }
 
+    /** Every plan by name; a handful of rows. */
+    @WithSession
+    public Uni<java.util.Map<String, Plan>> plans() {
+        return plans.listAll().map(all -> all.stream()
+                .collect(java.util.stream.Collectors.toMap(p -> p.name, p -> p)));
+    }
+
     private Uni<Plan> requirePlan(String name) {
         return plans.findById(name).invoke(p -> {
             if (p == null) {

@@ -1,5 +1,19 @@
 package dev.parley.driver;
 
-/** What a driver is asked to send: our message id (for logs), the recipient in E.164 and the text. */
-public record OutboundMessage(String messageId, String phone, String text) {
+import dev.parley.message.MessageContent;
+
+/**
+ * What a driver is asked to send: our message id (for logs), the recipient (an E.164 number or a
+ * {@code ...@g.us} group id) and the content.
+ */
+public record OutboundMessage(String messageId, String to, MessageContent content) {
+
+    /** A plain text message, for tests and simple callers. */
+    public static OutboundMessage text(String messageId, String to, String text) {
+        return new OutboundMessage(messageId, to, new MessageContent(MessageContent.Kind.text, text, null, null, null));
+    }
+
+    public boolean toGroup() {
+        return to.endsWith("@g.us");
+    }
 }

@@ -13,7 +13,9 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import software.amazon.awssdk.core.exception.SdkException;
 
+import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 
 /**
@@ -23,7 +25,6 @@ import java.util.stream.Collectors;
 public class ProblemMapper {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
-    private static final String TYPE_BASE = "https://parley.dev/problems/";
 
     @ServerExceptionMapper
     public Response api(ApiException e, UriInfo uri) {
@@ -89,16 +90,28 @@ public class ProblemMapper {
         return respond(status, type, detail, null, uri);
     }
 
+    /** A backing AWS service failed or is unreachable: the client may retry. */
+    @ServerExceptionMapper
+    public Response backend(SdkException e, UriInfo uri) {
+        LOG.warnf("Backing service error on %s: %s", uri.getPath(), e.getMessage());
+        return respond(503, "unavailable", "A backing service is unavailable; retry shortly", null, uri);
+    }
+
     @ServerExceptionMapper
     public Response unexpected(Exception e, UriInfo uri) {
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        if (cause instanceof ApiException api) {
+            return api(api, uri);
+        }
+        if (cause instanceof SdkException sdk) {
+            return backend(sdk, uri);
+        }
         LOG.errorf(e, "Unhandled error on %s", uri.getPath());
         return respond(500, "internal", "An unexpected error occurred; it has been logged", null, uri);
     }
 
     private static Response respond(int status, String type, String detail, String field, UriInfo uri) {
-        String title = Response.Status.fromStatusCode(status) != null
-                ? Response.Status.fromStatusCode(status).getReasonPhrase() : "Error";
-        Problem body = new Problem(TYPE_BASE + type, title, status, detail, field, uri == null ? null : uri.getPath());
+        Problem body = Problem.of(status, type, detail, field, uri == null ? null : uri.getPath());
         return Response.status(status).type(Problem.MEDIA_TYPE).entity(body).build();
     }
 

@@ -5,8 +5,13 @@ import java.time.Instant;
 /**
  * An outbound message as stored in DynamoDB; the record, not the queue entry, is the source of truth.
  *
- * @param attempts send attempts made so far
- * @param waId     the id WhatsApp gave the sent message, used to match receipts
+ * @param phone     recipient in E.164, or null when the message goes to {@code group}
+ * @param group     recipient group id ({@code ...@g.us}), or null
+ * @param retries   transient failures tolerated before the message fails
+ * @param attempts  send attempts made so far
+ * @param waId      the id WhatsApp gave the sent message, used to match receipts
+ * @param deliverAt not sent before this instant; null means now
+ * @param expiresAt never sent after this instant; null means never expires
  */
 public record MessageRecord(
         String id,
@@ -14,17 +19,36 @@ public record MessageRecord(
         String deviceId,
         int shard,
         String phone,
-        String message,
+        String group,
+        MessageContent content,
         String reference,
         Priority priority,
         MessageStatus status,
+        int retries,
         int attempts,
         String waId,
         String failureReason,
         Instant createdAt,
         Instant updatedAt,
+        Instant deliverAt,
+        Instant expiresAt,
         Instant sentAt,
         Instant deliveredAt,
         Instant readAt,
         Instant failedAt) {
+
+    /** The recipient as the driver addresses it: a phone number or a group id. */
+    public String recipient() {
+        return group != null ? group : phone;
+    }
+
+    /** Whether the message may no longer be sent at {@code now}. */
+    public boolean expiredAt(Instant now) {
+        return expiresAt != null && !now.isBefore(expiresAt);
+    }
+
+    /** Whether the message may be sent at {@code now} as far as its schedule goes. */
+    public boolean dueAt(Instant now) {
+        return deliverAt == null || !now.isBefore(deliverAt);
+    }
 }

@@ -1,9 +1,12 @@
 package dev.parley.message;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.account.Caller;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -12,24 +15,33 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
-/** Sending outbound messages and reading them back. */
+/** Sending outbound messages, removing waiting ones, and reading them back. */
 @Path("/v1/messages")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class MessageResource {
 
     private final MessageService messages;
+    private final BulkService bulk;
     private final Caller caller;
 
-    public MessageResource(MessageService messages, Caller caller) {
+    public MessageResource(MessageService messages, BulkService bulk, Caller caller) {
         this.messages = messages;
+        this.bulk = bulk;
         this.caller = caller;
     }
 
     @POST
     @ResponseStatus(201)
-    public Uni<MessageView> send(SendMessageRequest request) {
-        return messages.send(caller.accountId(), request).map(MessageView::of);
+    public Uni<MessageView> send(SendMessageRequest request, @HeaderParam("Idempotency-Key") String idempotencyKey) {
+        return messages.send(caller.accountId(), request, idempotencyKey).map(MessageView::of);
+    }
+
+    /** Up to 500 messages, each validated on its own; the answer lists each one's id or error, in order. */
+    @POST
+    @Path("bulk")
+    public Uni<BulkService.BulkResult> sendBulk(JsonNode body) {
+        return bulk.send(caller.accountId(), body);
     }
 
     @GET
@@ -38,10 +50,22 @@ public class MessageResource {
         return messages.get(caller.accountId(), id).map(MessageView::of);
     }
 
+    /** Removes a message that has not started sending; it will never be sent. */
+    @DELETE
+    @Path("{id}")
+    public Uni<MessageView> remove(@PathParam("id") String id) {
+        return messages.remove(caller.accountId(), id).map(MessageView::of);
+    }
+
     /** Newest first; {@code cursor} is the {@code next} of the previous page. */
     @GET
-    public Uni<MessagePage> list(@QueryParam("status") String status, @QueryParam("device") String device,
+    public Uni<MessagePage> list(@QueryParam("status") String status, @QueryParam("priority") String priority,
+                                 @QueryParam("phone") String phone, @QueryParam("group") String group,
+                                 @QueryParam("reference") String reference, @QueryParam("device") String device,
+                                 @QueryParam("createdAfter") String createdAfter,
+                                 @QueryParam("createdBefore") String createdBefore,
                                  @QueryParam("size") String size, @QueryParam("cursor") String cursor) {
-        return messages.list(caller.accountId(), status, device, size, cursor);
+        return messages.list(caller.accountId(), new MessageService.ListQuery(status, priority, phone, group,
+                reference, device, createdAfter, createdBefore, size, cursor));
     }
 }

@@ -2,6 +2,7 @@ package dev.parley.message;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.account.TokenHasher;
 import dev.parley.common.Ids;
 import dev.parley.common.PhoneNumber;
 import dev.parley.config.ParleyConfig;
@@ -9,6 +10,7 @@ import dev.parley.device.Device;
 import dev.parley.device.DeviceService;
 import dev.parley.device.DeviceStatus;
 import dev.parley.error.ApiException;
+import dev.parley.plan.Plan;
 import dev.parley.queue.OutboundQueue;
 import dev.parley.queue.QueueAddress;
 import dev.parley.queue.QueuedMessage;
@@ -20,64 +22,141 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** Accepts outbound messages (record first, then queue) and reads them back for their account. */
+/**
+ * Accepts outbound messages (record first, then queue), removes them while they wait, and reads them
+ * back for their account. A 201 means the message will be attempted: a queue write that fails after the
+ * record is stored leaves the record marked unconfirmed, and the repair job queues it.
+ */
 @ApplicationScoped
 public class MessageService {
 
     private static final Logger LOG = Logger.getLogger(MessageService.class);
-    /** WhatsApp's own limit on a text message. */
-    static final int MAX_TEXT_LENGTH = 4096;
-    static final int MAX_REFERENCE_LENGTH = 100;
+    /** Attributes of a record that only exist while it waits in one of the sparse indexes. */
+    static final Set<String> WAITING_MARKS = Set.of("unconfirmed", "scheduledShard", "due", "heldDevice");
 
     private final MessageStore store;
     private final OutboundQueue queue;
     private final DeviceService devices;
+    private final MessageRequestValidator validator;
+    private final IdempotencyStore idempotency;
     private final ParleyConfig config;
     private final ObjectMapper json;
     private final Clock clock;
 
-    public MessageService(MessageStore store, OutboundQueue queue, DeviceService devices, ParleyConfig config,
+    public MessageService(MessageStore store, OutboundQueue queue, DeviceService devices,
+                          MessageRequestValidator validator, IdempotencyStore idempotency, ParleyConfig config,
                           ObjectMapper json, Clock clock) {
         this.store = store;
         this.queue = queue;
         this.devices = devices;
+        this.validator = validator;
+        this.idempotency = idempotency;
         this.config = config;
         this.json = json;
         this.clock = clock;
     }
 
-    public Uni<MessageRecord> send(String accountId, SendMessageRequest request) {
-        if (request == null) {
-            throw ApiException.invalid("phone", "phone is required");
+    /** Accepts one message; with an idempotency key, a repeat of the same request answers the first message. */
+    public Uni<MessageRecord> send(String accountId, SendMessageRequest request, String idempotencyKey) {
+        Instant now = clock.instant();
+        MessageDraft draft = validator.validate(request, now, "");
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
+            throw ApiException.invalid("Idempotency-Key", "Idempotency-Key must be 1 to 200 characters");
         }
-        PhoneNumber phone = PhoneNumber.of(request.phone(), "phone");
-        String text = request.message();
-        if (text == null || text.isBlank()) {
-            throw ApiException.invalid("message", "message must not be empty");
+        return resolveDevice(accountId, draft.device()).flatMap(device ->
+                devices.plan(device.plan).flatMap(plan -> {
+                    checkPlan(plan, draft, "");
+                    String id = Ids.newId(now);
+                    if (idempotencyKey == null) {
+                        return accept(accountId, device, draft, id, now);
+                    }
+                    String fingerprint = TokenHasher.sha256(canonical(request));
+                    Instant keyExpiry = now.plus(config.messages().idempotencyRetention());
+                    return idempotency.claim(accountId, idempotencyKey.trim(), fingerprint, id, now, keyExpiry)
+                            .flatMap(claim -> {
+                                if (claim == null) {
+                                    return accept(accountId, device, draft, id, now);
+                                }
+                                if (!claim.fingerprint().equals(fingerprint)) {
+                                    throw new ApiException(422, "idempotency-key-reused",
+                                            "This Idempotency-Key was used for a different request", "Idempotency-Key");
+                                }
+                                // The first request may have died after claiming the key: finish its work then.
+                                return store.get(claim.messageId()).flatMap(existing -> existing != null
+                                        ? Uni.createFrom().item(existing)
+                                        : accept(accountId, device, draft, claim.messageId(), now));
+                            });
+                }));
+    }
+
+    /** The record for a validated draft: stored first, then queued (or left for the promotion job). */
+    Uni<MessageRecord> accept(String accountId, Device device, MessageDraft draft, String id, Instant now) {
+        MessageRecord record = newRecord(accountId, device, draft, id, now);
+        if (record.status() == MessageStatus.scheduled) {
+            return store.insert(record, scheduledMarks(record)).replaceWith(record);
         }
-        if (text.length() > MAX_TEXT_LENGTH) {
-            throw ApiException.invalid("message", "message must be at most " + MAX_TEXT_LENGTH + " characters");
-        }
-        if (request.reference() != null && request.reference().length() > MAX_REFERENCE_LENGTH) {
-            throw ApiException.invalid("reference", "reference must be at most " + MAX_REFERENCE_LENGTH + " characters");
-        }
-        return resolveDevice(accountId, request.device()).flatMap(device -> {
-            Instant now = clock.instant();
-            MessageRecord record = new MessageRecord(Ids.newId(now), accountId, device.id, device.shard, phone.e164(),
-                    text, request.reference(), Priority.normal, MessageStatus.queued, 0, null, null, now, now,
-                    null, null, null, null);
-            QueueAddress address = new QueueAddress(device.shard, record.priority());
-            return store.insert(record)
-                    .flatMap(ignored -> queue.enqueue(address, new QueuedMessage(record.id(), accountId, device.id),
-                            Duration.ZERO))
-                    .invoke(() -> LOG.debugf("Queued message=%s device=%s account=%s", record.id(), device.id, accountId))
-                    .replaceWith(record);
-        });
+        return store.insert(record, Map.of("unconfirmed", MessageStore.s(Integer.toString(record.shard()))))
+                .flatMap(ignored -> enqueue(record, now))
+                .replaceWith(record);
+    }
+
+    MessageRecord newRecord(String accountId, Device device, MessageDraft draft, String id, Instant now) {
+        boolean later = draft.deliverAt() != null
+                && draft.deliverAt().isAfter(now.plus(config.messages().scheduleLead()));
+        return new MessageRecord(id, accountId, device.id, device.shard, draft.phone(), draft.group(),
+                draft.content(), draft.reference(), draft.priority(),
+                later ? MessageStatus.scheduled : MessageStatus.queued, draft.retries(), 0, null, null, now, now,
+                draft.deliverAt(), draft.expiresAt(), null, null, null, null);
+    }
+
+    static Map<String, AttributeValue> scheduledMarks(MessageRecord record) {
+        return Map.of(
+                "scheduledShard", MessageStore.s(Integer.toString(record.shard())),
+                "due", MessageStore.s(String.format("%013d", record.deliverAt().toEpochMilli())));
+    }
+
+    /**
+     * Sends the queue entry of a queued record and confirms it; a failure is logged and left to the repair
+     * job, since the record already promises the message will be attempted.
+     */
+    public Uni<Void> enqueue(MessageRecord record, Instant now) {
+        Duration delay = record.deliverAt() == null || !record.deliverAt().isAfter(now)
+                ? Duration.ZERO : Duration.between(now, record.deliverAt());
+        QueueAddress address = new QueueAddress(record.shard(), record.priority());
+        return queue.enqueue(address, new QueuedMessage(record.id(), record.accountId(), record.deviceId(),
+                record.createdAt().toEpochMilli()), delay)
+                .flatMap(ignored -> store.mark(record.id(), EnumSet.allOf(MessageStatus.class), Map.of(),
+                        Set.of("unconfirmed")))
+                .invoke(() -> LOG.debugf("Queued message=%s device=%s account=%s", record.id(), record.deviceId(),
+                        record.accountId()))
+                .replaceWithVoid()
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.warnf("Queue write for message=%s failed (%s); the repair job will queue it", record.id(),
+                            failure.toString());
+                    return null;
+                });
+    }
+
+    /** Removes a message that is still waiting; one already being sent or finished is a 409. */
+    public Uni<MessageRecord> remove(String accountId, String id) {
+        return get(accountId, id).flatMap(record -> store.transition(id, MessageStatus.removed, clock.instant(),
+                        Map.of(), WAITING_MARKS)
+                .flatMap(removed -> store.get(id).invoke(after -> {
+                    if (!removed && after.status() != MessageStatus.removed) {
+                        throw ApiException.conflict(after.status() == MessageStatus.processing
+                                ? "The message is being sent and can no longer be removed"
+                                : "The message is already " + after.status() + " and can no longer be removed", "id");
+                    }
+                })));
     }
 
     public Uni<MessageRecord> get(String accountId, String id) {
@@ -91,27 +170,80 @@ public class MessageService {
         });
     }
 
-    public Uni<MessagePage> list(String accountId, String status, String deviceId, String size, String cursor) {
-        int pageSize = parseSize(size);
+    /** Query parameters of a listing, as received. */
+    public record ListQuery(String status, String priority, String phone, String group, String reference,
+                            String device, String createdAfter, String createdBefore, String size, String cursor) {
+    }
+
+    public Uni<MessagePage> list(String accountId, ListQuery q) {
+        int pageSize = parseSize(q.size());
         if (pageSize < 1 || pageSize > config.api().maxPageSize()) {
             throw ApiException.invalid("size", "size must be between 1 and " + config.api().maxPageSize());
         }
-        MessageStatus statusFilter = null;
-        if (status != null && !status.isBlank()) {
+        MessageStatus status = null;
+        if (q.status() != null && !q.status().isBlank()) {
             try {
-                statusFilter = MessageStatus.valueOf(status.trim());
+                status = MessageStatus.valueOf(q.status().trim());
             } catch (IllegalArgumentException e) {
                 throw ApiException.invalid("status", "status must be one of " + List.of(MessageStatus.values()));
             }
         }
-        String device = deviceId == null || deviceId.isBlank() ? null : deviceId.trim();
-        Map<String, AttributeValue> after = decodeCursor(cursor, accountId, device);
-        MessageStore.Filter filter = new MessageStore.Filter(accountId, device, statusFilter);
+        Priority priority = q.priority() == null || q.priority().isBlank() ? null : Priority.parse(q.priority(), "priority");
+        String phone = q.phone() == null || q.phone().isBlank() ? null : PhoneNumber.of(q.phone(), "phone").e164();
+        String group = blankToNull(q.group());
+        String reference = blankToNull(q.reference());
+        Instant from = instantParam(q.createdAfter(), "createdAfter");
+        Instant to = instantParam(q.createdBefore(), "createdBefore");
+        String device = blankToNull(q.device());
+        Map<String, AttributeValue> after = decodeCursor(q.cursor(), accountId, device);
+        MessageStore.Filter filter = new MessageStore.Filter(accountId, device, status, priority, phone, group,
+                reference, from, to);
         // A device filter must name one of the caller's devices: a foreign one is a 404, not an empty page.
         Uni<Void> deviceCheck = device == null ? Uni.createFrom().voidItem()
                 : devices.get(accountId, device).replaceWithVoid();
         return deviceCheck.flatMap(ignored -> store.list(filter, pageSize, after)).map(page -> new MessagePage(
                 page.items().stream().map(MessageView::of).toList(), encodeCursor(page.next())));
+    }
+
+    /** Rejects a draft that uses a feature the device's plan lacks, with a 403 naming the feature's field. */
+    static void checkPlan(Plan plan, MessageDraft draft, String prefix) {
+        if (draft.priority() != Priority.normal && !plan.priorities) {
+            throw ApiException.forbidden("The " + plan.name + " plan does not include message priorities", prefix + "priority");
+        }
+        if (draft.deliverAt() != null && !plan.scheduling) {
+            throw ApiException.forbidden("The " + plan.name + " plan does not include scheduled delivery", prefix + "deliverAt");
+        }
+        if (draft.group() != null && !plan.groups) {
+            throw ApiException.forbidden("The " + plan.name + " plan does not include group messages", prefix + "group");
+        }
+    }
+
+    Uni<Device> resolveDevice(String accountId, String deviceId) {
+        if (deviceId != null) {
+            return devices.get(accountId, deviceId);
+        }
+        return devices.list(accountId).map(all -> pickDefault(all));
+    }
+
+    /** The account's only device, or else its first online one. */
+    static Device pickDefault(List<Device> all) {
+        if (all.isEmpty()) {
+            throw ApiException.invalid("device", "This account has no device yet: create one with POST /v1/devices");
+        }
+        if (all.size() == 1) {
+            return all.getFirst();
+        }
+        return all.stream().filter(d -> d.status == DeviceStatus.online).findFirst()
+                .orElseThrow(() -> ApiException.invalid("device",
+                        "No device is online; name the device to queue the message for it"));
+    }
+
+    private String canonical(SendMessageRequest request) {
+        try {
+            return json.writeValueAsString(request);
+        } catch (Exception e) {
+            throw new IllegalStateException("A request always serializes", e);
+        }
     }
 
     private int parseSize(String size) {
@@ -122,21 +254,19 @@ public class MessageService {
         }
     }
 
-    private Uni<Device> resolveDevice(String accountId, String deviceId) {
-        if (deviceId != null && !deviceId.isBlank()) {
-            return devices.get(accountId, deviceId.trim());
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    private static Instant instantParam(String value, String field) {
+        if (value == null || value.isBlank()) {
+            return null;
         }
-        return devices.list(accountId).map(all -> {
-            if (all.isEmpty()) {
-                throw ApiException.invalid("device", "This account has no device yet: create one with POST /v1/devices");
-            }
-            if (all.size() == 1) {
-                return all.getFirst();
-            }
-            return all.stream().filter(d -> d.status == DeviceStatus.online).findFirst()
-                    .orElseThrow(() -> ApiException.invalid("device",
-                            "No device is online; name the device to queue the message for it"));
-        });
+        try {
+            return OffsetDateTime.parse(value.trim()).toInstant();
+        } catch (DateTimeParseException e) {
+            throw ApiException.invalid(field, field + " must be an ISO-8601 date-time with offset");
+        }
     }
 
     private String encodeCursor(Map<String, AttributeValue> key) {
@@ -173,5 +303,4 @@ public class MessageService {
         plain.forEach((k, v) -> key.put(k, MessageStore.s(v)));
         return key;
     }
-
 }

@@ -5,26 +5,29 @@ import java.util.Set;
 
 /**
  * Lifecycle of an outbound message. Status only moves forward, enforced by conditional writes:
- * queued → processing → sent → delivered → read, or to one of the terminal failures.
+ * scheduled → queued → processing → sent → delivered → read, or to one of the terminal outcomes
+ * failed, expired, removed. The only step back is processing → queued, when a transient failure
+ * returns the message to its queue for a retry.
  */
 public enum MessageStatus {
-    queued, processing, sent, delivered, read, failed, expired, removed;
+    scheduled, queued, processing, sent, delivered, read, failed, expired, removed;
 
     /** Statuses from which {@code this} may be reached. */
     public Set<MessageStatus> predecessors() {
         return switch (this) {
-            case queued -> EnumSet.of(processing);
+            case scheduled -> EnumSet.noneOf(MessageStatus.class);
+            case queued -> EnumSet.of(scheduled, processing);
             case processing -> EnumSet.of(queued, processing);
             case sent -> EnumSet.of(processing);
             case delivered -> EnumSet.of(sent);
             case read -> EnumSet.of(sent, delivered);
-            case failed -> EnumSet.of(queued, processing);
-            case expired, removed -> EnumSet.of(queued);
+            case failed -> EnumSet.of(scheduled, queued, processing);
+            case expired, removed -> EnumSet.of(scheduled, queued);
         };
     }
 
-    /** Whether the message has left the queue for good: it will never be sent (again). */
+    /** Whether the message has left the send path for good: it will never be sent (again). */
     public boolean isFinal() {
-        return this != queued && this != processing;
+        return this != scheduled && this != queued && this != processing;
     }
 }

@@ -44,13 +44,25 @@ public class MessageStore {
     }
 
     /** What a listing is narrowed to; null fields do not narrow. */
-    public record Filter(String accountId, String deviceId, MessageStatus status) {
+    public record Filter(String accountId, String deviceId, MessageStatus status, Priority priority, String phone,
+                         String group, String reference, Instant createdFrom, Instant createdTo) {
+
+        public Filter(String accountId, String deviceId, MessageStatus status) {
+            this(accountId, deviceId, status, null, null, null, null, null, null);
+        }
     }
 
     public Uni<Void> insert(MessageRecord record) {
+        return insert(record, Map.of());
+    }
+
+    /** Writes a new record with extra (index) attributes; fails if the id exists. */
+    public Uni<Void> insert(MessageRecord record, Map<String, AttributeValue> extra) {
+        Map<String, AttributeValue> item = toItem(record);
+        item.putAll(extra);
         PutItemRequest request = PutItemRequest.builder()
                 .tableName(tables.messages())
-                .item(toItem(record))
+                .item(item)
                 .conditionExpression("attribute_not_exists(id)")
                 .build();
         return Uni.createFrom().completionStage(() -> dynamo.putItem(request)).replaceWithVoid();
@@ -71,12 +83,18 @@ public class MessageStore {
      * given extra attributes too. Answers false, without changing anything, when the condition fails.
      */
     public Uni<Boolean> transition(String id, MessageStatus to, Instant now, Map<String, AttributeValue> extra) {
-        return transition(id, to.predecessors(), to, now, extra);
+        return transition(id, to.predecessors(), to, now, extra, Set.of());
     }
 
-    /** As {@link #transition(String, MessageStatus, Instant, Map)} with an explicit set of allowed current statuses. */
+    /** As {@link #transition(String, MessageStatus, Instant, Map)}, also removing the named attributes. */
+    public Uni<Boolean> transition(String id, MessageStatus to, Instant now, Map<String, AttributeValue> extra,
+                                   Set<String> remove) {
+        return transition(id, to.predecessors(), to, now, extra, remove);
+    }
+
+    /** The general form: explicit allowed current statuses, attributes to set and attributes to remove. */
     public Uni<Boolean> transition(String id, Set<MessageStatus> from, MessageStatus to, Instant now,
-                                   Map<String, AttributeValue> extra) {
+                                   Map<String, AttributeValue> extra, Set<String> remove) {
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();
         names.put("#status", "status");
@@ -101,6 +119,15 @@ public class MessageStore {
             values.put(value, e.getValue());
             set.append(", ").append(name).append(" = ").append(value);
         }
+        if (!remove.isEmpty()) {
+            set.append(" REMOVE ");
+            int k = 0;
+            for (String attribute : remove) {
+                String name = "#r" + k++;
+                names.put(name, attribute);
+                set.append(k > 1 ? ", " : "").append(name);
+            }
+        }
         List<String> allowed = new ArrayList<>();
         int j = 0;
         for (MessageStatus status : from) {
@@ -119,6 +146,93 @@ public class MessageStore {
         return Uni.createFrom().completionStage(() -> dynamo.updateItem(request))
                 .map(ignored -> true)
                 .onFailure(MessageStore::conditionFailed).recoverWithItem(false);
+    }
+
+    /**
+     * Sets and removes attributes of a message whose status is one of {@code when}, without changing its
+     * status; false when the condition fails.
+     */
+    public Uni<Boolean> mark(String id, Set<MessageStatus> when, Map<String, AttributeValue> set, Set<String> remove) {
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        names.put("#status", "status");
+        List<String> parts = new ArrayList<>();
+        int i = 0;
+        for (Map.Entry<String, AttributeValue> e : set.entrySet()) {
+            names.put("#s" + i, e.getKey());
+            values.put(":s" + i, e.getValue());
+            parts.add("#s" + i + " = :s" + i);
+            i++;
+        }
+        StringBuilder expression = new StringBuilder();
+        if (!parts.isEmpty()) {
+            expression.append("SET ").append(String.join(", ", parts));
+        }
+        if (!remove.isEmpty()) {
+            List<String> removed = new ArrayList<>();
+            int k = 0;
+            for (String attribute : remove) {
+                names.put("#r" + k, attribute);
+                removed.add("#r" + k++);
+            }
+            expression.append(expression.isEmpty() ? "" : " ").append("REMOVE ").append(String.join(", ", removed));
+        }
+        List<String> allowed = new ArrayList<>();
+        int j = 0;
+        for (MessageStatus status : when) {
+            values.put(":w" + j, s(status.name()));
+            allowed.add(":w" + j++);
+        }
+        UpdateItemRequest request = UpdateItemRequest.builder()
+                .tableName(tables.messages())
+                .key(Map.of("id", s(id)))
+                .updateExpression(expression.toString())
+                .conditionExpression("attribute_exists(id) AND #status IN (" + String.join(", ", allowed) + ")")
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values)
+                .build();
+        return Uni.createFrom().completionStage(() -> dynamo.updateItem(request))
+                .map(ignored -> true)
+                .onFailure(MessageStore::conditionFailed).recoverWithItem(false);
+    }
+
+    /** Ids of the records in a sparse index partition, oldest (lowest range key) first, up to {@code limit}. */
+    public Uni<List<String>> idsInIndex(String index, String hashName, String hashValue, String rangeName,
+                                        String rangeAtMost, int limit) {
+        Map<String, String> names = new HashMap<>(Map.of("#h", hashName));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":h", s(hashValue)));
+        String condition = "#h = :h";
+        if (rangeAtMost != null) {
+            names.put("#r", rangeName);
+            values.put(":r", s(rangeAtMost));
+            condition += " AND #r <= :r";
+        }
+        QueryRequest request = QueryRequest.builder()
+                .tableName(tables.messages())
+                .indexName(index)
+                .keyConditionExpression(condition)
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values)
+                .scanIndexForward(true)
+                .limit(limit)
+                .build();
+        return Uni.createFrom().completionStage(() -> dynamo.query(request))
+                .map(r -> r.items().stream().map(item -> item.get("id").s()).toList());
+    }
+
+    /** Writes up to 25 new records in one call; answers the ids DynamoDB left unprocessed. */
+    public Uni<List<String>> insertBatch(List<MessageRecord> records, Map<String, Map<String, AttributeValue>> extra) {
+        List<software.amazon.awssdk.services.dynamodb.model.WriteRequest> writes = new ArrayList<>();
+        for (MessageRecord r : records) {
+            Map<String, AttributeValue> item = toItem(r);
+            item.putAll(extra.getOrDefault(r.id(), Map.of()));
+            writes.add(software.amazon.awssdk.services.dynamodb.model.WriteRequest.builder()
+                    .putRequest(p -> p.item(item)).build());
+        }
+        return Uni.createFrom().completionStage(() -> dynamo.batchWriteItem(b -> b
+                        .requestItems(Map.of(tables.messages(), writes))))
+                .map(response -> response.unprocessedItems().getOrDefault(tables.messages(), List.of()).stream()
+                        .map(w -> w.putRequest().item().get("id").s()).toList());
     }
 
     /** Our message id for a WhatsApp message id, or null. */
@@ -161,19 +275,47 @@ public class MessageStore {
                 .scanIndexForward(false)
                 .limit(limit);
         if (filter.deviceId() != null) {
-            builder.indexName(DynamoTables.MESSAGES_BY_DEVICE).keyConditionExpression("deviceId = :d");
+            builder.indexName(DynamoTables.MESSAGES_BY_DEVICE);
             values.put(":d", s(filter.deviceId()));
             // The device index is not scoped by account: the account check is part of every query.
             conditions.add("accountId = :a");
             values.put(":a", s(filter.accountId()));
         } else {
-            builder.indexName(DynamoTables.MESSAGES_BY_ACCOUNT).keyConditionExpression("accountId = :a");
+            builder.indexName(DynamoTables.MESSAGES_BY_ACCOUNT);
             values.put(":a", s(filter.accountId()));
         }
+        String keyCondition = filter.deviceId() != null ? "deviceId = :d" : "accountId = :a";
+        if (filter.createdFrom() != null || filter.createdTo() != null) {
+            String from = filter.createdFrom() == null ? "0" : String.format("%013d", filter.createdFrom().toEpochMilli());
+            // '~' sorts after '#' and every hex digit, so the bound includes every id at that millisecond.
+            String to = filter.createdTo() == null ? "~" : String.format("%013d~", filter.createdTo().toEpochMilli());
+            values.put(":cf", s(from));
+            values.put(":ct", s(to));
+            keyCondition += " AND created BETWEEN :cf AND :ct";
+        }
+        builder.keyConditionExpression(keyCondition);
         if (filter.status() != null) {
             names.put("#status", "status");
             values.put(":s", s(filter.status().name()));
             conditions.add("#status = :s");
+        }
+        if (filter.priority() != null) {
+            values.put(":p", s(filter.priority().name()));
+            conditions.add("priority = :p");
+        }
+        if (filter.phone() != null) {
+            values.put(":ph", s(filter.phone()));
+            conditions.add("phone = :ph");
+        }
+        if (filter.group() != null) {
+            names.put("#group", "group");
+            values.put(":g", s(filter.group()));
+            conditions.add("#group = :g");
+        }
+        if (filter.reference() != null) {
+            names.put("#reference", "reference");
+            values.put(":ref", s(filter.reference()));
+            conditions.add("#reference = :ref");
         }
         if (!conditions.isEmpty()) {
             builder.filterExpression(String.join(" AND ", conditions));
@@ -208,40 +350,97 @@ public class MessageStore {
         item.put("accountId", s(r.accountId()));
         item.put("deviceId", s(r.deviceId()));
         item.put("shard", n(r.shard()));
-        item.put("phone", s(r.phone()));
-        item.put("message", s(r.message()));
+        putIfPresent(item, "phone", r.phone());
+        putIfPresent(item, "group", r.group());
+        item.put("kind", s(r.content().kind().name()));
+        putIfPresent(item, "message", r.content().text());
+        putIfPresent(item, "link", r.content().link());
+        if (r.content().media() != null) {
+            MessageContent.Media m = r.content().media();
+            Map<String, AttributeValue> media = new LinkedHashMap<>();
+            media.put("url", s(m.url()));
+            media.put("type", s(m.type().name()));
+            putIfPresent(media, "caption", m.caption());
+            putIfPresent(media, "filename", m.filename());
+            item.put("media", AttributeValue.builder().m(media).build());
+        }
+        if (r.content().location() != null) {
+            MessageContent.Location l = r.content().location();
+            Map<String, AttributeValue> location = new LinkedHashMap<>();
+            if (l.latitude() != null) {
+                location.put("latitude", AttributeValue.builder().n(Double.toString(l.latitude())).build());
+                location.put("longitude", AttributeValue.builder().n(Double.toString(l.longitude())).build());
+            }
+            putIfPresent(location, "address", l.address());
+            putIfPresent(location, "name", l.name());
+            item.put("location", AttributeValue.builder().m(location).build());
+        }
         putIfPresent(item, "reference", r.reference());
         item.put("priority", s(r.priority().name()));
         item.put("status", s(r.status().name()));
+        item.put("retries", n(r.retries()));
         item.put("attempts", n(r.attempts()));
         putIfPresent(item, "waId", r.waId());
         putIfPresent(item, "failureReason", r.failureReason());
         item.put("createdAt", s(r.createdAt().toString()));
         item.put("created", s(createdKey(r.createdAt(), r.id())));
         item.put("updatedAt", s(r.updatedAt().toString()));
+        if (r.deliverAt() != null) {
+            item.put("deliverAt", s(r.deliverAt().toString()));
+        }
+        if (r.expiresAt() != null) {
+            item.put("expiresAt", s(r.expiresAt().toString()));
+        }
         return item;
     }
 
     static MessageRecord fromItem(Map<String, AttributeValue> item) {
+        MessageContent.Media media = null;
+        if (item.containsKey("media")) {
+            Map<String, AttributeValue> m = item.get("media").m();
+            media = new MessageContent.Media(str(m, "url"), MessageContent.MediaType.valueOf(str(m, "type")),
+                    str(m, "caption"), str(m, "filename"));
+        }
+        MessageContent.Location location = null;
+        if (item.containsKey("location")) {
+            Map<String, AttributeValue> l = item.get("location").m();
+            location = new MessageContent.Location(
+                    l.containsKey("latitude") ? Double.valueOf(l.get("latitude").n()) : null,
+                    l.containsKey("longitude") ? Double.valueOf(l.get("longitude").n()) : null,
+                    str(l, "address"), str(l, "name"));
+        }
+        String kind = str(item, "kind");
+        MessageContent content = new MessageContent(
+                kind == null ? MessageContent.Kind.text : MessageContent.Kind.valueOf(kind),
+                str(item, "message"), str(item, "link"), media, location);
         return new MessageRecord(
                 str(item, "id"),
                 str(item, "accountId"),
                 str(item, "deviceId"),
-                item.containsKey("shard") ? Integer.parseInt(item.get("shard").n()) : 0,
+                num(item, "shard"),
                 str(item, "phone"),
-                str(item, "message"),
+                str(item, "group"),
+                content,
                 str(item, "reference"),
                 Priority.valueOf(str(item, "priority")),
                 MessageStatus.valueOf(str(item, "status")),
-                item.containsKey("attempts") ? Integer.parseInt(item.get("attempts").n()) : 0,
+                num(item, "retries"),
+                num(item, "attempts"),
                 str(item, "waId"),
                 str(item, "failureReason"),
                 instant(item, "createdAt"),
                 instant(item, "updatedAt"),
+                instant(item, "deliverAt"),
+                instant(item, "expiresAt"),
                 instant(item, "sentAt"),
                 instant(item, "deliveredAt"),
                 instant(item, "readAt"),
                 instant(item, "failedAt"));
+    }
+
+    private static int num(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        return v == null || v.n() == null ? 0 : Integer.parseInt(v.n());
     }
 
     public static AttributeValue s(String value) {

@@ -1,8 +1,43 @@
 package dev.parley.message;
 
+import java.util.List;
+
 /**
- * Body of {@code POST /v1/messages}. Field names follow the modelled service's API so its clients work
- * unchanged. Unknown fields are rejected with 400 naming the field.
+ * Body of {@code POST /v1/messages} (and of each item of a bulk request). Field names follow the
+ * modelled service's API so its clients work unchanged. Unknown fields are rejected with a 400 naming
+ * the field.
+ *
+ * @param phone      recipient in international format; or
+ * @param group      recipient group id, {@code <digits>[-<digits>]@g.us}
+ * @param message    text, or the caption of media; optional with media or location
+ * @param deliverAt  ISO-8601 date-time with offset; not sent before it
+ * @param expiration when an unsent message expires: exactly one of seconds, duration or date
+ * @param retries    transient failures tolerated, 0-100 (default 5)
+ * @param linkPreview whether a link in the text gets a preview (default true)
  */
-public record SendMessageRequest(String phone, String message, String device, String reference) {
+public record SendMessageRequest(
+        String phone,
+        String group,
+        String message,
+        String device,
+        String reference,
+        String priority,
+        String deliverAt,
+        Expiration expiration,
+        Media media,
+        Location location,
+        Integer retries,
+        Boolean linkPreview) {
+
+    /** Expiry of an unsent message, relative to acceptance ({@code seconds}, {@code duration}) or absolute. */
+    public record Expiration(Long seconds, String duration, String date) {
+    }
+
+    /** Media by URL; {@code type} is inferred from the URL's extension when absent. */
+    public record Media(String url, String caption, String type, String filename) {
+    }
+
+    /** A location by {@code coordinates: [latitude, longitude]} or by {@code address}. */
+    public record Location(List<Double> coordinates, String address, String name) {
+    }
 }

@@ -14,6 +14,13 @@ public interface OutboundQueue {
     /** Adds an entry that becomes visible after {@code delay} (at most 15 minutes). */
     Uni<Void> enqueue(QueueAddress queue, QueuedMessage message, Duration delay);
 
+    /** An entry to add with its delivery delay. */
+    record Pending(QueuedMessage message, Duration delay) {
+    }
+
+    /** Adds up to ten entries in one call; answers the message ids that were not accepted. */
+    Uni<List<String>> enqueueBatch(QueueAddress queue, List<Pending> entries);
+
     /** Takes up to {@code max} entries, waiting up to {@code wait} for the first; blocking. */
     List<ReceivedMessage> receive(QueueAddress queue, int max, Duration wait, Duration visibility);
 

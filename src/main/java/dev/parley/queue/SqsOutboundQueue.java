@@ -14,6 +14,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,11 +61,35 @@ public class SqsOutboundQueue implements OutboundQueue {
     @Override
     public Uni<Void> enqueue(QueueAddress queue, QueuedMessage message, Duration delay) {
         String body = write(message);
-        int delaySeconds = (int) Math.max(0, Math.min(delay.toSeconds(), MAX_DELAY.toSeconds()));
+        int delaySeconds = delaySeconds(delay);
         return url(queue).flatMap(url -> Uni.createFrom().completionStage(() -> sqs.sendMessage(b -> b
                 .queueUrl(url)
                 .messageBody(body)
                 .delaySeconds(delaySeconds)))).replaceWithVoid();
+    }
+
+    @Override
+    public Uni<List<String>> enqueueBatch(QueueAddress queue, List<Pending> entries) {
+        if (entries.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        if (entries.size() > 10) {
+            throw new IllegalArgumentException("SQS takes at most 10 entries per batch, got " + entries.size());
+        }
+        List<SendMessageBatchRequestEntry> batch = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            Pending p = entries.get(i);
+            batch.add(SendMessageBatchRequestEntry.builder()
+                    .id(Integer.toString(i))
+                    .messageBody(write(p.message()))
+                    .delaySeconds(delaySeconds(p.delay()))
+                    .build());
+        }
+        return url(queue).flatMap(url -> Uni.createFrom().completionStage(() -> sqs.sendMessageBatch(b -> b
+                        .queueUrl(url).entries(batch))))
+                .map(response -> response.failed().stream()
+                        .map(f -> entries.get(Integer.parseInt(f.id())).message().messageId())
+                        .toList());
     }
 
     @Override
@@ -98,6 +123,12 @@ public class SqsOutboundQueue implements OutboundQueue {
         int seconds = (int) Math.max(0, Math.min(delay.toSeconds(), MAX_VISIBILITY.toSeconds()));
         sqs.changeMessageVisibility(b -> b.queueUrl(url).receiptHandle(message.receipt()).visibilityTimeout(seconds))
                 .join();
+    }
+
+    private static int delaySeconds(Duration delay) {
+        // Round up, so a message is never visible before its due second.
+        long seconds = (delay.toMillis() + 999) / 1000;
+        return (int) Math.max(0, Math.min(seconds, MAX_DELAY.toSeconds()));
     }
 
     private Uni<String> url(QueueAddress queue) {

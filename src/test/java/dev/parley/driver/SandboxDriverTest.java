@@ -16,7 +16,7 @@ class SandboxDriverTest implements WhatsAppDriverContract {
 
     @Override
     public WhatsAppDriver driver() {
-        return new SandboxDriver(config);
+        return new SandboxDriver(config, java.time.Clock.systemUTC());
     }
 
     @Override
@@ -31,15 +31,15 @@ class SandboxDriverTest implements WhatsAppDriverContract {
 
     @Test
     void a_device_switched_offline_reports_it_and_cannot_send_until_back_online() {
-        SandboxDriver driver = new SandboxDriver(config);
+        SandboxDriver driver = new SandboxDriver(config, java.time.Clock.systemUTC());
         Recorder recorder = new Recorder();
         driver.start(recorder);
         driver.connect("d", "+447911123456");
         driver.setOnline("d", false);
-        assertThat(driver.send("d", new OutboundMessage("m", reachableNumber(), "x")))
+        assertThat(driver.send("d", OutboundMessage.text("m", reachableNumber(), "x")))
                 .isInstanceOf(SendResult.TemporaryFailure.class);
         driver.setOnline("d", true);
-        assertThat(driver.send("d", new OutboundMessage("m", reachableNumber(), "x")))
+        assertThat(driver.send("d", OutboundMessage.text("m", reachableNumber(), "x")))
                 .isInstanceOf(SendResult.Sent.class);
         assertThat(recorder.statuses).containsExactly("d:online", "d:offline", "d:online");
         assertThat(driver.sent("d")).hasSize(1);

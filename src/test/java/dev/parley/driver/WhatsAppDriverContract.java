@@ -46,7 +46,7 @@ public interface WhatsAppDriverContract {
         driver.connect("dev-1", "+447911123456");
         assertThat(recorder.statuses).contains("dev-1:online");
 
-        SendResult result = driver.send("dev-1", new OutboundMessage("m1", reachableNumber(), "hi"));
+        SendResult result = driver.send("dev-1", OutboundMessage.text("m1", reachableNumber(), "hi"));
 
         assertThat(result).isInstanceOf(SendResult.Sent.class);
         String waId = ((SendResult.Sent) result).waId();
@@ -62,7 +62,7 @@ public interface WhatsAppDriverContract {
         WhatsAppDriver driver = driver();
         driver.start(new Recorder());
         driver.connect("dev-2", "+447911123456");
-        assertThat(driver.send("dev-2", new OutboundMessage("m2", numberNotOnWhatsapp(), "hi")))
+        assertThat(driver.send("dev-2", OutboundMessage.text("m2", numberNotOnWhatsapp(), "hi")))
                 .isInstanceOf(SendResult.PermanentFailure.class);
     }
 
@@ -70,7 +70,7 @@ public interface WhatsAppDriverContract {
     default void a_device_without_a_session_cannot_send_but_does_not_throw() {
         WhatsAppDriver driver = driver();
         driver.start(new Recorder());
-        assertThat(driver.send("never-connected", new OutboundMessage("m3", reachableNumber(), "hi")))
+        assertThat(driver.send("never-connected", OutboundMessage.text("m3", reachableNumber(), "hi")))
                 .isInstanceOf(SendResult.TemporaryFailure.class);
     }
 }

@@ -65,7 +65,7 @@ class MessageValidationTest {
 
     @Test
     void an_oversized_body_is_413_problem() {
-        String big = "x".repeat(300_000);
+        String big = "x".repeat(2_200_000);
         post(Map.of("phone", "+447911123001", "message", big)).then().statusCode(413)
                 .contentType("application/problem+json");
     }

@@ -7,10 +7,12 @@ import dev.parley.driver.OutboundMessage;
 import dev.parley.driver.Receipt;
 import dev.parley.driver.SendResult;
 import dev.parley.driver.WhatsAppDriver;
+import dev.parley.message.MessageContent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,9 +51,11 @@ public class SandboxDriver implements WhatsAppDriver {
     private final Map<String, List<SentMessage>> sent = new ConcurrentHashMap<>();
     private final ScheduledExecutorService receipts = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("sandbox-receipts").daemon().factory());
+    private final Clock clock;
     private volatile DriverListener listener;
 
-    public SandboxDriver(ParleyConfig config) {
+    public SandboxDriver(ParleyConfig config, Clock clock) {
+        this.clock = clock;
         ParleyConfig.Sandbox sandbox = config.driver().sandbox();
         this.notOnWhatsapp = Pattern.compile(sandbox.notOnWhatsapp());
         this.transientFailure = Pattern.compile(sandbox.transientFailure());
@@ -61,7 +65,14 @@ public class SandboxDriver implements WhatsAppDriver {
     }
 
     /** A message the simulated network accepted, so tests and demos can see exactly what went out. */
-    public record SentMessage(String deviceId, String messageId, String waId, String phone, String text, Instant at) {
+    public record SentMessage(String deviceId, String messageId, String waId, String to, MessageContent content,
+                              Instant at) {
+
+        /** The text or caption that went out. */
+        public String text() {
+            return content.media() != null && content.media().caption() != null ? content.media().caption()
+                    : content.text();
+        }
     }
 
     private record Session(String deviceId, String phone) {
@@ -89,15 +100,15 @@ public class SandboxDriver implements WhatsAppDriver {
             return new SendResult.TemporaryFailure("device is offline");
         }
         pause(sendLatency);
-        if (notOnWhatsapp.matcher(message.phone()).matches()) {
-            return new SendResult.PermanentFailure("The number " + message.phone() + " is not on WhatsApp");
+        if (!message.toGroup() && notOnWhatsapp.matcher(message.to()).matches()) {
+            return new SendResult.PermanentFailure("The number " + message.to() + " is not on WhatsApp");
         }
-        if (transientFailure.matcher(message.phone()).matches()) {
+        if (transientFailure.matcher(message.to()).matches()) {
             return new SendResult.TemporaryFailure("simulated network error");
         }
         String waId = "SBX" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()).toUpperCase();
         sent.computeIfAbsent(deviceId, id -> new CopyOnWriteArrayList<>())
-                .add(new SentMessage(deviceId, message.messageId(), waId, message.phone(), message.text(), Instant.now()));
+                .add(new SentMessage(deviceId, message.messageId(), waId, message.to(), message.content(), clock.instant()));
         receipts.schedule(() -> emitReceipt(deviceId, waId, Receipt.delivered),
                 deliveryDelay.toMillis(), TimeUnit.MILLISECONDS);
         return new SendResult.Sent(waId);

@@ -1,0 +1,261 @@
+package dev.parley.connector;
+
+import dev.parley.message.Priority;
+import dev.parley.queue.OutboundQueue;
+import dev.parley.queue.ReceivedMessage;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The send scheduler of one device. Entries received from the device's queues wait here, ordered by
+ * priority and then age; one virtual thread sends the best waiting entry whenever the device is online
+ * and its sliding-window rate allows. While the device is offline, waiting entries are handed to
+ * {@link HeldMessages} and leave SQS. The lane holds at most {@code capacity} entries: when full, the
+ * worst-ranked entry goes back to its queue for later, so an urgent message always finds room.
+ */
+final class DeviceLane {
+
+    private static final Logger LOG = Logger.getLogger(DeviceLane.class);
+    /** Longest real-time wait between checks, so clock changes and status flips are noticed quickly. */
+    private static final long MAX_WAIT_MILLIS = 200;
+
+    /** Ordering of waiting entries: priority (urgent first), then creation time, then id. */
+    static final Comparator<Waiting> ORDER = Comparator
+            .comparingInt((Waiting w) -> w.priority().ordinal())
+            .thenComparingLong(Waiting::created)
+            .thenComparing(Waiting::id);
+
+    /** One waiting entry, with the real (not business) time until which SQS keeps it hidden. */
+    record Waiting(ReceivedMessage entry, Priority priority, long created, String id, long visibleUntilNanos) {
+        Waiting withVisibleUntil(long nanos) {
+            return new Waiting(entry, priority, created, id, nanos);
+        }
+    }
+
+    private final String deviceId;
+    private final MessageSender sender;
+    private final OutboundQueue queue;
+    private final HeldMessages held;
+    private final BooleanSupplier online;
+    private final SlidingWindow window;
+    private final Clock clock;
+    private final Settings settings;
+    private final PriorityQueue<Waiting> waiting = new PriorityQueue<>(ORDER);
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private volatile boolean open = true;
+    private volatile int capacity;
+    private final Thread thread;
+
+    /** Timing knobs of a lane. */
+    record Settings(Duration visibility, Duration overflowDelay) {
+    }
+
+    DeviceLane(String deviceId, int messagesPerMinute, MessageSender sender, OutboundQueue queue, HeldMessages held,
+               BooleanSupplier online, Clock clock, Settings settings) {
+        this.deviceId = deviceId;
+        this.sender = sender;
+        this.queue = queue;
+        this.held = held;
+        this.online = online;
+        this.clock = clock;
+        this.settings = settings;
+        this.window = new SlidingWindow(messagesPerMinute, Duration.ofMinutes(1));
+        this.capacity = capacityFor(messagesPerMinute);
+        this.thread = Thread.ofVirtual().name("lane-" + deviceId).start(this::run);
+    }
+
+    /** Room for five minutes of sends, and never less than 50 entries. */
+    static int capacityFor(int messagesPerMinute) {
+        return Math.max(50, messagesPerMinute * 5);
+    }
+
+    /** Takes an entry just received from the device's queue of {@code priority}. */
+    void offer(ReceivedMessage entry, Priority priority) {
+        Waiting w = new Waiting(entry, priority, entry.message().created(), entry.message().messageId(),
+                System.nanoTime() + settings.visibility().toNanos());
+        ReceivedMessage bounce = null;
+        lock.lock();
+        try {
+            if (!open) {
+                bounce = entry;
+            } else {
+                waiting.add(w);
+                if (waiting.size() > capacity) {
+                    Waiting worst = worst();
+                    waiting.remove(worst);
+                    bounce = worst.entry();
+                }
+                changed.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (bounce != null) {
+            queue.retryAfter(bounce, settings.overflowDelay());
+        }
+    }
+
+    /** The device's plan changed. */
+    void rate(int messagesPerMinute) {
+        if (window.limit() != messagesPerMinute) {
+            window.limit(messagesPerMinute);
+            capacity = capacityFor(messagesPerMinute);
+        }
+    }
+
+    /** Wakes the lane, e.g. because the device came online. */
+    void wake() {
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    int size() {
+        lock.lock();
+        try {
+            return waiting.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Stops the lane. With {@code handOver}, waiting entries return to their queues at once for whoever
+     * sends next; without, they are abandoned and reappear when their visibility lapses, as after a crash.
+     */
+    void close(boolean handOver) {
+        List<Waiting> left;
+        lock.lock();
+        try {
+            open = false;
+            left = new ArrayList<>(waiting);
+            waiting.clear();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        thread.interrupt();
+        if (handOver) {
+            for (Waiting w : left) {
+                try {
+                    queue.retryAfter(w.entry(), Duration.ZERO);
+                } catch (RuntimeException e) {
+                    LOG.debugf("Hand-over of message=%s failed; it returns after its visibility lapses", w.id());
+                }
+            }
+        }
+    }
+
+    private void run() {
+        while (open) {
+            try {
+                step();
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "Lane of device=%s hit an error; continuing", deviceId);
+            }
+        }
+    }
+
+    private void step() throws InterruptedException {
+        Waiting next = null;
+        List<Waiting> toHold = List.of();
+        List<Waiting> toExtend = List.of();
+        lock.lock();
+        try {
+            toExtend = dueForExtension();
+            if (waiting.isEmpty()) {
+                if (toExtend.isEmpty()) {
+                    changed.await(MAX_WAIT_MILLIS * 5, TimeUnit.MILLISECONDS);
+                }
+            } else if (!online.getAsBoolean()) {
+                toHold = new ArrayList<>(waiting);
+                waiting.clear();
+            } else {
+                Instant now = clock.instant();
+                Instant allowed = window.nextAllowed(now);
+                if (allowed.isAfter(now)) {
+                    long wait = Math.min(MAX_WAIT_MILLIS, Duration.between(now, allowed).toMillis() + 1);
+                    changed.await(wait, TimeUnit.MILLISECONDS);
+                } else {
+                    next = waiting.poll();
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        extend(toExtend);
+        for (Waiting w : toHold) {
+            held.hold(w.entry());
+        }
+        if (next != null) {
+            Instant started = clock.instant();
+            MessageSender.Outcome outcome = sender.process(next.entry());
+            if (outcome.attempted()) {
+                window.record(started);
+            }
+        }
+    }
+
+    /** Entries whose SQS visibility runs out soon; called with the lock held. */
+    private List<Waiting> dueForExtension() {
+        // Renew when a third of the visibility is left, so a slow renewal never lets an entry slip out.
+        long soon = System.nanoTime() + settings.visibility().toNanos() / 3;
+        List<Waiting> due = new ArrayList<>();
+        for (Waiting w : waiting) {
+            if (w.visibleUntilNanos() < soon) {
+                due.add(w);
+            }
+        }
+        return due;
+    }
+
+    private void extend(List<Waiting> due) {
+        for (Waiting w : due) {
+            Waiting renewed = w.withVisibleUntil(System.nanoTime() + settings.visibility().toNanos());
+            boolean ok;
+            try {
+                queue.retryAfter(w.entry(), settings.visibility());
+                ok = true;
+            } catch (RuntimeException e) {
+                // The receipt is stale (the entry went back to the queue): let the queue hand it out again.
+                LOG.debugf("Could not extend visibility of message=%s: %s", w.id(), e.getMessage());
+                ok = false;
+            }
+            lock.lock();
+            try {
+                if (waiting.remove(w) && ok) {
+                    waiting.add(renewed);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private Waiting worst() {
+        Waiting worst = null;
+        for (Waiting w : waiting) {
+            if (worst == null || ORDER.compare(w, worst) > 0) {
+                worst = w;
+            }
+        }
+        return worst;
+    }
+}

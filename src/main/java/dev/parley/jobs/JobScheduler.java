@@ -1,0 +1,61 @@
+package dev.parley.jobs;
+
+import dev.parley.config.Roles;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+
+/**
+ * The process entry point of the jobs: quarkus-scheduler fires each job on its period when this process
+ * plays the jobs role. (On AWS the same job beans are fired by EventBridge schedules instead.)
+ */
+@ApplicationScoped
+public class JobScheduler {
+
+    private static final Logger LOG = Logger.getLogger(JobScheduler.class);
+
+    private final SchedulePromotionJob promotion;
+    private final QueueRepairJob repair;
+
+    public JobScheduler(SchedulePromotionJob promotion, QueueRepairJob repair) {
+        this.promotion = promotion;
+        this.repair = repair;
+    }
+
+    @Scheduled(identity = "schedule-promotion", every = "${parley.jobs.promote-every:30s}", delayed = "5s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = JobsRoleOff.class)
+    void promote() {
+        try {
+            promotion.run();
+        } catch (RuntimeException e) {
+            LOG.warn("Schedule promotion failed; it runs again next period", e);
+        }
+    }
+
+    @Scheduled(identity = "queue-repair", every = "${parley.jobs.repair-every:60s}", delayed = "10s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = JobsRoleOff.class)
+    void repair() {
+        try {
+            repair.run();
+        } catch (RuntimeException e) {
+            LOG.warn("Queue repair failed; it runs again next period", e);
+        }
+    }
+
+    /** Skips every job when the jobs role is off. */
+    @Singleton
+    public static class JobsRoleOff implements Scheduled.SkipPredicate {
+
+        private final Roles roles;
+
+        public JobsRoleOff(Roles roles) {
+            this.roles = roles;
+        }
+
+        @Override
+        public boolean test(io.quarkus.scheduler.ScheduledExecution execution) {
+            return !roles.jobs();
+        }
+    }
+}

@@ -1,0 +1,276 @@
+package dev.parley.message;
+
+import dev.parley.common.PhoneNumber;
+import dev.parley.config.ParleyConfig;
+import dev.parley.error.ApiException;
+import dev.parley.message.MessageContent.Kind;
+import dev.parley.message.MessageContent.MediaType;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Checks one send request's own fields and turns it into a {@link MessageDraft}; every rejection is a
+ * 400 naming the field (with a {@code prefix} such as {@code messages[3].} for bulk items).
+ */
+@ApplicationScoped
+public class MessageRequestValidator {
+
+    /** WhatsApp's own limit on a text message. */
+    static final int MAX_TEXT_LENGTH = 4096;
+    static final int MAX_CAPTION_LENGTH = 1024;
+    static final int MAX_REFERENCE_LENGTH = 100;
+    static final int MAX_URL_LENGTH = 2048;
+    static final int MAX_RETRIES = 100;
+    private static final Pattern GROUP_ID = Pattern.compile("^[0-9]{6,40}(-[0-9]{6,20})?@g\\.us$");
+    private static final Pattern DURATION = Pattern.compile("^(\\d{1,9})\\s*(s|m|h|d|w)$");
+    private static final Pattern LINK = Pattern.compile("https?://[^\\s<>\"]+", Pattern.CASE_INSENSITIVE);
+    private static final Map<String, MediaType> EXTENSIONS = Map.ofEntries(
+            Map.entry("jpg", MediaType.image), Map.entry("jpeg", MediaType.image), Map.entry("png", MediaType.image),
+            Map.entry("bmp", MediaType.image), Map.entry("webp", MediaType.image),
+            Map.entry("mp3", MediaType.audio), Map.entry("ogg", MediaType.audio), Map.entry("opus", MediaType.audio),
+            Map.entry("m4a", MediaType.audio), Map.entry("mp4", MediaType.video), Map.entry("gif", MediaType.gif),
+            Map.entry("pdf", MediaType.document), Map.entry("doc", MediaType.document),
+            Map.entry("docx", MediaType.document), Map.entry("xls", MediaType.document),
+            Map.entry("xlsx", MediaType.document), Map.entry("epub", MediaType.document),
+            Map.entry("txt", MediaType.document), Map.entry("csv", MediaType.document),
+            Map.entry("zip", MediaType.archive), Map.entry("tar", MediaType.archive),
+            Map.entry("gz", MediaType.archive), Map.entry("gzip", MediaType.archive),
+            Map.entry("rar", MediaType.archive));
+
+    private final ParleyConfig config;
+
+    public MessageRequestValidator(ParleyConfig config) {
+        this.config = config;
+    }
+
+    public MessageDraft validate(SendMessageRequest r, Instant now, String prefix) {
+        if (r == null) {
+            throw invalid(prefix, "phone", "a message object is required");
+        }
+        String phone = null;
+        String group = null;
+        if (r.group() != null) {
+            if (r.phone() != null) {
+                throw invalid(prefix, "group", "send either phone or group, not both");
+            }
+            group = r.group().trim();
+            if (!GROUP_ID.matcher(group).matches()) {
+                throw invalid(prefix, "group", "group must be a WhatsApp group id such as 120363012345678901@g.us");
+            }
+        } else {
+            try {
+                phone = PhoneNumber.of(r.phone(), "phone").e164();
+            } catch (ApiException e) {
+                throw invalid(prefix, "phone", e.getMessage());
+            }
+        }
+        MessageContent content = content(r, prefix);
+        if (r.reference() != null && r.reference().length() > MAX_REFERENCE_LENGTH) {
+            throw invalid(prefix, "reference", "reference must be at most " + MAX_REFERENCE_LENGTH + " characters");
+        }
+        Priority priority;
+        try {
+            priority = Priority.parse(r.priority(), "priority");
+        } catch (ApiException e) {
+            throw invalid(prefix, "priority", e.getMessage());
+        }
+        Instant deliverAt = deliverAt(r.deliverAt(), now, prefix);
+        Instant expiresAt = expiresAt(r.expiration(), now, prefix);
+        if (expiresAt != null && deliverAt != null && !expiresAt.isAfter(deliverAt)) {
+            throw invalid(prefix, "expiration", "expiration must be after deliverAt");
+        }
+        int retries = r.retries() == null ? config.connector().retries() : r.retries();
+        if (retries < 0 || retries > MAX_RETRIES) {
+            throw invalid(prefix, "retries", "retries must be between 0 and " + MAX_RETRIES);
+        }
+        String device = r.device() == null || r.device().isBlank() ? null : r.device().trim();
+        return new MessageDraft(phone, group, content, device, r.reference(), priority, deliverAt, expiresAt, retries);
+    }
+
+    private MessageContent content(SendMessageRequest r, String prefix) {
+        String text = r.message() == null || r.message().isBlank() ? null : r.message();
+        if (r.media() != null && r.location() != null) {
+            throw invalid(prefix, "location", "send either media or location, not both");
+        }
+        if (r.media() != null) {
+            MessageContent.Media media = media(r.media(), text, prefix);
+            return new MessageContent(Kind.media, text, null, media, null);
+        }
+        if (r.location() != null) {
+            checkText(text, MAX_TEXT_LENGTH, "message", prefix);
+            return new MessageContent(Kind.location, text, null, null, location(r.location(), prefix));
+        }
+        if (text == null) {
+            throw invalid(prefix, "message", "message must not be empty");
+        }
+        checkText(text, MAX_TEXT_LENGTH, "message", prefix);
+        Matcher link = LINK.matcher(text);
+        if (link.find() && !Boolean.FALSE.equals(r.linkPreview())) {
+            return new MessageContent(Kind.link, text, link.group(), null, null);
+        }
+        return new MessageContent(Kind.text, text, null, null, null);
+    }
+
+    private MessageContent.Media media(SendMessageRequest.Media m, String text, String prefix) {
+        String url = m.url() == null ? null : m.url().trim();
+        if (url == null || url.isEmpty()) {
+            throw invalid(prefix, "media.url", "media.url is required");
+        }
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw invalid(prefix, "media.url", "media.url is not a valid URL");
+        }
+        if (url.length() > MAX_URL_LENGTH || uri.getHost() == null
+                || !("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))) {
+            throw invalid(prefix, "media.url", "media.url must be an http(s) URL of at most " + MAX_URL_LENGTH + " characters");
+        }
+        MediaType type;
+        if (m.type() != null) {
+            try {
+                type = MediaType.valueOf(m.type().trim().toLowerCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw invalid(prefix, "media.type", "media.type must be one of image, audio, video, gif, document, archive");
+            }
+        } else {
+            type = inferType(uri.getPath());
+        }
+        String caption = m.caption() != null && !m.caption().isBlank() ? m.caption() : text;
+        if (caption != null) {
+            checkText(caption, MAX_CAPTION_LENGTH, m.caption() != null ? "media.caption" : "message", prefix);
+        }
+        if (m.filename() != null && (m.filename().isBlank() || m.filename().length() > 255)) {
+            throw invalid(prefix, "media.filename", "media.filename must be 1 to 255 characters");
+        }
+        return new MessageContent.Media(url, type, caption, m.filename());
+    }
+
+    private MessageContent.Location location(SendMessageRequest.Location l, String prefix) {
+        boolean hasAddress = l.address() != null && !l.address().isBlank();
+        if (l.coordinates() == null && !hasAddress) {
+            throw invalid(prefix, "location", "location needs coordinates [latitude, longitude] or an address");
+        }
+        Double lat = null;
+        Double lng = null;
+        if (l.coordinates() != null) {
+            if (l.coordinates().size() != 2 || l.coordinates().contains(null)) {
+                throw invalid(prefix, "location.coordinates", "location.coordinates must be [latitude, longitude]");
+            }
+            lat = l.coordinates().get(0);
+            lng = l.coordinates().get(1);
+            if (lat < -90 || lat > 90 || lng < -180 || lng > 180) {
+                throw invalid(prefix, "location.coordinates",
+                        "latitude must be within -90..90 and longitude within -180..180");
+            }
+        }
+        if (hasAddress && l.address().length() > 500) {
+            throw invalid(prefix, "location.address", "location.address must be at most 500 characters");
+        }
+        if (l.name() != null && l.name().length() > 200) {
+            throw invalid(prefix, "location.name", "location.name must be at most 200 characters");
+        }
+        return new MessageContent.Location(lat, lng, hasAddress ? l.address().trim() : null, l.name());
+    }
+
+    private Instant deliverAt(String value, Instant now, String prefix) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        Instant at;
+        try {
+            at = OffsetDateTime.parse(value.trim()).toInstant();
+        } catch (DateTimeParseException e) {
+            throw invalid(prefix, "deliverAt", "deliverAt must be an ISO-8601 date-time with offset, e.g. 2026-12-24T09:00:00+01:00");
+        }
+        Duration horizon = config.messages().scheduleHorizon();
+        if (at.isAfter(now.plus(horizon))) {
+            throw invalid(prefix, "deliverAt", "deliverAt must be within " + horizon.toDays() + " days from now");
+        }
+        // A time in the past means "now": the message is sent at once.
+        return at.isAfter(now) ? at : null;
+    }
+
+    private Instant expiresAt(SendMessageRequest.Expiration e, Instant now, String prefix) {
+        if (e == null) {
+            return null;
+        }
+        int given = (e.seconds() != null ? 1 : 0) + (e.duration() != null ? 1 : 0) + (e.date() != null ? 1 : 0);
+        if (given != 1) {
+            throw invalid(prefix, "expiration", "expiration needs exactly one of seconds, duration or date");
+        }
+        Instant at;
+        if (e.seconds() != null) {
+            if (e.seconds() < 1) {
+                throw invalid(prefix, "expiration.seconds", "expiration.seconds must be positive");
+            }
+            at = now.plusSeconds(e.seconds());
+        } else if (e.duration() != null) {
+            at = now.plus(parseDuration(e.duration(), prefix));
+        } else {
+            try {
+                at = OffsetDateTime.parse(e.date().trim()).toInstant();
+            } catch (DateTimeParseException ex) {
+                throw invalid(prefix, "expiration.date", "expiration.date must be an ISO-8601 date-time with offset");
+            }
+            if (!at.isAfter(now)) {
+                throw invalid(prefix, "expiration.date", "expiration.date must be in the future");
+            }
+        }
+        if (at.isAfter(now.plus(config.messages().scheduleHorizon()))) {
+            throw invalid(prefix, "expiration", "expiration must be within the scheduling horizon");
+        }
+        return at;
+    }
+
+    private static Duration parseDuration(String value, String prefix) {
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        Matcher m = DURATION.matcher(v);
+        Duration d;
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            d = switch (m.group(2)) {
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                case "d" -> Duration.ofDays(n);
+                default -> Duration.ofDays(7 * n);
+            };
+        } else {
+            try {
+                d = Duration.parse(value.trim().toUpperCase(Locale.ROOT));
+            } catch (DateTimeParseException e) {
+                throw invalid(prefix, "expiration.duration", "expiration.duration must look like 90s, 30m, 1h, 2d, 1w or PT1H");
+            }
+        }
+        if (d.isZero() || d.isNegative()) {
+            throw invalid(prefix, "expiration.duration", "expiration.duration must be positive");
+        }
+        return d;
+    }
+
+    private static MediaType inferType(String path) {
+        String p = path == null ? "" : path.toLowerCase(Locale.ROOT);
+        int dot = p.lastIndexOf('.');
+        return dot < 0 ? MediaType.document : EXTENSIONS.getOrDefault(p.substring(dot + 1), MediaType.document);
+    }
+
+    private static void checkText(String text, int max, String field, String prefix) {
+        if (text != null && text.length() > max) {
+            throw invalid(prefix, field, field + " must be at most " + max + " characters");
+        }
+    }
+
+    private static ApiException invalid(String prefix, String field, String detail) {
+        return ApiException.invalid(prefix + field, detail);
+    }
+}
