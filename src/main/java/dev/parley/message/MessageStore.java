@@ -95,12 +95,9 @@ public class MessageStore {
     /** The general form: explicit allowed current statuses, attributes to set and attributes to remove. */
     public Uni<Boolean> transition(String id, Set<MessageStatus> from, MessageStatus to, Instant now,
                                    Map<String, AttributeValue> extra, Set<String> remove) {
-        Map<String, String> names = new HashMap<>();
-        Map<String, AttributeValue> values = new HashMap<>();
-        names.put("#status", "status");
-        values.put(":to", s(to.name()));
-        values.put(":now", s(now.toString()));
-        StringBuilder set = new StringBuilder("SET #status = :to, updatedAt = :now");
+        Map<String, AttributeValue> set = new LinkedHashMap<>(extra);
+        set.put("status", s(to.name()));
+        set.put("updatedAt", s(now.toString()));
         String stamp = switch (to) {
             case sent -> "sentAt";
             case delivered -> "deliveredAt";
@@ -109,48 +106,14 @@ public class MessageStore {
             default -> null;
         };
         if (stamp != null) {
-            set.append(", ").append(stamp).append(" = :now");
+            set.put(stamp, s(now.toString()));
         }
-        int i = 0;
-        for (Map.Entry<String, AttributeValue> e : extra.entrySet()) {
-            String name = "#x" + i;
-            String value = ":x" + i++;
-            names.put(name, e.getKey());
-            values.put(value, e.getValue());
-            set.append(", ").append(name).append(" = ").append(value);
-        }
-        if (!remove.isEmpty()) {
-            set.append(" REMOVE ");
-            int k = 0;
-            for (String attribute : remove) {
-                String name = "#r" + k++;
-                names.put(name, attribute);
-                set.append(k > 1 ? ", " : "").append(name);
-            }
-        }
-        List<String> allowed = new ArrayList<>();
-        int j = 0;
-        for (MessageStatus status : from) {
-            String value = ":f" + j++;
-            values.put(value, s(status.name()));
-            allowed.add(value);
-        }
-        UpdateItemRequest request = UpdateItemRequest.builder()
-                .tableName(tables.messages())
-                .key(Map.of("id", s(id)))
-                .updateExpression(set.toString())
-                .conditionExpression("attribute_exists(id) AND #status IN (" + String.join(", ", allowed) + ")")
-                .expressionAttributeNames(names)
-                .expressionAttributeValues(values)
-                .build();
-        return Uni.createFrom().completionStage(() -> dynamo.updateItem(request))
-                .map(ignored -> true)
-                .onFailure(MessageStore::conditionFailed).recoverWithItem(false);
+        return mark(id, from, set, remove);
     }
 
     /**
-     * Sets and removes attributes of a message whose status is one of {@code when}, without changing its
-     * status; false when the condition fails.
+     * Sets and removes attributes of a message whose status is one of {@code when} (a status change when
+     * {@code set} holds "status"); false, with nothing changed, when the condition fails.
      */
     public Uni<Boolean> mark(String id, Set<MessageStatus> when, Map<String, AttributeValue> set, Set<String> remove) {
         Map<String, String> names = new HashMap<>();

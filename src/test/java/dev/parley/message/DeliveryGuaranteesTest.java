@@ -91,6 +91,38 @@ class DeliveryGuaranteesTest {
     }
 
     @Test
+    void an_enterprise_device_sustains_one_hundred_a_minute_under_a_backlog() {
+        Api.Tenant tenant = Api.newAccount();
+        String device = onlineDevice(tenant, "enterprise");
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            items.add(Map.of("phone", TO, "message", "burst " + i));
+        }
+        given().header("Token", tenant.token()).contentType(io.restassured.http.ContentType.JSON)
+                .body(Map.of("messages", items)).post("/v1/messages/bulk").then().statusCode(200)
+                .body("accepted", equalTo(250));
+
+        awaitSent(device, 100);
+        sleep(Duration.ofSeconds(1));
+        assertThat(sandbox.sent(device)).hasSize(100);
+        clock.advance(Duration.ofSeconds(60));
+        awaitSent(device, 200);
+        sleep(Duration.ofSeconds(1));
+        assertThat(sandbox.sent(device)).hasSize(200);
+        clock.advance(Duration.ofSeconds(60));
+        awaitSent(device, 250);
+    }
+
+    @Test
+    void a_message_with_fewer_retries_fails_sooner() {
+        Api.Tenant tenant = Api.newAccount();
+        onlineDevice(tenant, "business");
+        String id = Api.send(tenant.token(), Map.of("phone", "+447911129999", "message", "flaky", "retries", 1));
+        Api.awaitStatus(tenant.token(), id, "failed", TIMEOUT).then().body("attempts", equalTo(2))
+                .body("failureReason", equalTo("simulated network error (after 2 attempts)"));
+    }
+
+    @Test
     void a_device_at_its_limit_does_not_delay_another_device() {
         Api.Tenant busy = Api.newAccount();
         String busyDevice = onlineDevice(busy, "basic");
@@ -101,7 +133,7 @@ class DeliveryGuaranteesTest {
         onlineDevice(other, "basic");
         Instant start = Instant.now();
         String id = Api.send(other.token(), Map.of("phone", TO, "message", "not stuck"));
-        Api.awaitStatus(other.token(), id, "sent", Duration.ofSeconds(10));
+        Api.awaitStatus(other.token(), id, "delivered", Duration.ofSeconds(10));
         assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(5));
         assertThat(sandbox.sent(busyDevice)).hasSize(3);
     }
