@@ -1,0 +1,14 @@
+package dev.parley.jobs.lambda;
+
+import java.util.List;
+
+/** Names of the job Lambda handlers, as template.yaml refers to them (QUARKUS_LAMBDA_HANDLER). */
+public final class JobHandlers {
+
+    public static final String SCHEDULE_PROMOTION = "schedule-promotion";
+    public static final String QUEUE_REPAIR = "queue-repair";
+    public static final List<String> ALL = List.of(SCHEDULE_PROMOTION, QUEUE_REPAIR);
+
+    private JobHandlers() {
+    }
+}
