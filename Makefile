@@ -11,12 +11,17 @@ export PATH := $(JAVA_HOME)/bin:$(PATH)
 MVN := mvn -B -ntp
 PORT ?= 8080
 
-.PHONY: help jdk run test build services-start services-stop clean
+STAGE ?= dev
+.PHONY: help jdk run test build package native native-sources deploy services-start services-stop clean
 
 help:
 	@echo "make run    start the all-in-one gateway (api + connector + jobs, sandbox WhatsApp) on port $(PORT)"
 	@echo "make test   run every test against real PostgreSQL, ElasticMQ (SQS) and dynalite (DynamoDB)"
-	@echo "make build  compile and package without tests"
+	@echo "make build  compile and package the all-in-one jar without tests"
+	@echo "make package  Lambda zips (API, jobs) and the connector image context, for make deploy"
+	@echo "make native   native executables (local GraalVM/Mandrel, else a container build)"
+	@echo "make native-sources  every native build step short of the compile (no GraalVM needed)"
+	@echo "make deploy STAGE=dev  sam deploy with infra/stages/\$$STAGE.json"
 	@echo "make clean  stop services and remove target/"
 
 jdk:
@@ -29,13 +34,54 @@ test: jdk
 	@trap 'scripts/services.sh stop' EXIT; \
 	scripts/services.sh start; \
 	set -a; source target/services/env; set +a; \
-	$(MVN) verify
+	$(MVN) verify; \
+	echo "== The API as a Lambda, driven by API Gateway v2 events (lambda-api build)"; \
+	$(MVN) -Plambda-api verify
+	@$(MAKE) --no-print-directory native-sources
 
 run: build
 	@trap 'scripts/services.sh stop' EXIT; \
 	scripts/services.sh start; \
 	set -a; source target/services/env; set +a; \
 	java -Dquarkus.profile=dev -Dquarkus.http.port=$(PORT) -jar target/quarkus-app/quarkus-run.jar
+
+# The all-in-one jar doubles as the connector image context (infra/connector/Dockerfile).
+package: jdk
+	$(MVN) package -DskipTests
+	$(MVN) -Plambda-api package -DskipTests
+	$(MVN) -Plambda-jobs package -DskipTests
+	mkdir -p target/lambda/api target/lambda/jobs
+	cp target/lambda-api/function.zip target/lambda/api/function.zip
+	cp target/lambda-jobs/function.zip target/lambda/jobs/function.zip
+	@echo "Packaged: target/lambda/api/function.zip, target/lambda/jobs/function.zip, target/quarkus-app (connector)"
+
+# Native executables. A local GraalVM/Mandrel (native-image on PATH or in GRAALVM_HOME) is used when
+# present, else Quarkus's container build (needs docker or podman); it says which.
+native: jdk
+	@if command -v native-image >/dev/null 2>&1 || [ -x "$${GRAALVM_HOME:-/nonexistent}/bin/native-image" ]; then \
+	  echo "Building native executables with the local GraalVM/Mandrel"; extra=""; \
+	elif (command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1) || command -v podman >/dev/null 2>&1; then \
+	  echo "No local GraalVM/Mandrel: building native executables in a container"; extra="-Dquarkus.native.container-build=true"; \
+	else \
+	  echo "Neither GraalVM/Mandrel nor a container engine is available: cannot compile native executables."; \
+	  echo "Install Mandrel or GraalVM (native-image), or docker/podman. 'make native-sources' checks every other step."; \
+	  exit 1; \
+	fi; \
+	$(MVN) package -DskipTests -Dnative $$extra && \
+	$(MVN) -Plambda-api package -DskipTests -Dnative $$extra && \
+	$(MVN) -Plambda-jobs package -DskipTests -Dnative $$extra
+
+# Runs every native build step short of the final compile: reflection, resources, substitutions and
+# build-time initialization are all checked. The Lambda extensions refuse this package type, so it runs
+# on the connector build, which holds the same application code.
+native-sources: jdk
+	$(MVN) package -DskipTests -Dnative -Dquarkus.native.sources-only=true
+	@test -f target/native-sources/native-image.args && echo "native-sources: OK (target/native-sources/native-image.args)"
+
+deploy: package
+	@command -v sam >/dev/null 2>&1 || { echo "Install the AWS SAM CLI first (see docs/deploy.md)"; exit 1; }
+	sam deploy --template-file template.yaml --stack-name parley-$(STAGE) --capabilities CAPABILITY_IAM CAPABILITY_NAMED_IAM \
+	  --resolve-s3 --parameter-overrides $$(python3 -c 'import json,sys; print(" ".join(f"{k}={v}" for k,v in json.load(open(sys.argv[1])).items()))' infra/stages/$(STAGE).json)
 
 services-start:
 	scripts/services.sh start
