@@ -41,6 +41,10 @@ public class DynamoTables {
         return config.aws().tablePrefix() + "messages";
     }
 
+    public String events() {
+        return config.aws().tablePrefix() + "events";
+    }
+
     public String idempotency() {
         return config.aws().tablePrefix() + "idempotency";
     }
@@ -68,12 +72,19 @@ public class DynamoTables {
                 .attributeDefinitions(attr("key"))
                 .keySchema(hash("key"))
                 .build();
-        return List.of(messages, idempotency);
+        // The events outbox: one stream per account ordered by eventKey; expires by TTL on expiresAt.
+        CreateTableRequest events = CreateTableRequest.builder()
+                .tableName(events())
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(attr("accountId"), attr("eventKey"))
+                .keySchema(hash("accountId"), KeySchemaElement.builder().attributeName("eventKey").keyType(KeyType.RANGE).build())
+                .build();
+        return List.of(messages, idempotency, events);
     }
 
     /** Tables with a TTL attribute, by table name. */
     public java.util.Map<String, String> ttlAttributes() {
-        return java.util.Map.of(idempotency(), "expiresAt");
+        return java.util.Map.of(idempotency(), "expiresAt", events(), "expiresAt");
     }
 
     private static AttributeDefinition attr(String name) {

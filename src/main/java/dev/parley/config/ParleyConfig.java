@@ -39,6 +39,16 @@ public interface ParleyConfig {
     /** Periodic jobs. */
     Jobs jobs();
 
+    /** The events outbox. */
+    Events events();
+
+    /** The events outbox. */
+    interface Events {
+        /** How long events are kept (DynamoDB TTL); webhooks disabled longer than this miss events. */
+        @WithDefault("7d")
+        Duration retention();
+    }
+
     /** The WhatsApp driver implementation and the sandbox network's rules. */
     Driver driver();
 

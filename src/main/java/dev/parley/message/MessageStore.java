@@ -1,7 +1,10 @@
 package dev.parley.message;
 
 import dev.parley.aws.DynamoTables;
+import dev.parley.event.EventOutbox;
+import dev.parley.event.EventTypes;
 import io.smallrye.mutiny.Uni;
+import org.jboss.logging.Logger;
 import jakarta.enterprise.context.ApplicationScoped;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -10,6 +13,7 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 import java.time.Instant;
@@ -31,12 +35,16 @@ public class MessageStore {
     /** Most queries one listing request may run while filling a page through a filter. */
     private static final int MAX_QUERIES_PER_PAGE = 20;
 
+    private static final Logger LOG = Logger.getLogger(MessageStore.class);
+
     private final DynamoDbAsyncClient dynamo;
     private final DynamoTables tables;
+    private final EventOutbox outbox;
 
-    public MessageStore(DynamoDbAsyncClient dynamo, DynamoTables tables) {
+    public MessageStore(DynamoDbAsyncClient dynamo, DynamoTables tables, EventOutbox outbox) {
         this.dynamo = dynamo;
         this.tables = tables;
+        this.outbox = outbox;
     }
 
     /** A page of records and the cursor (last evaluated key) to continue after it, null at the end. */
@@ -108,7 +116,38 @@ public class MessageStore {
         if (stamp != null) {
             set.put(stamp, s(now.toString()));
         }
-        return mark(id, from, set, remove);
+        String eventType = eventType(from, to);
+        return update(id, from, set, remove, true).flatMap(item -> {
+            if (item == null) {
+                return Uni.createFrom().item(false);
+            }
+            if (eventType == null) {
+                return Uni.createFrom().item(true);
+            }
+            MessageRecord record = fromItem(item);
+            return outbox.append(outbox.create(eventType, record.accountId(), record.deviceId(), MessageView.of(record)))
+                    .onFailure().retry().withBackOff(java.time.Duration.ofMillis(100)).atMost(3)
+                    .onFailure().recoverWithItem(failure -> {
+                        LOG.warnf("Event %s for message=%s was not stored: %s", eventType, id, failure.toString());
+                        return null;
+                    })
+                    .replaceWith(true);
+        });
+    }
+
+    /** The event a transition raises, or null: promotion and claiming are internal steps. */
+    static String eventType(Set<MessageStatus> from, MessageStatus to) {
+        return switch (to) {
+            case sent -> EventTypes.MESSAGE_OUT_SENT;
+            case delivered -> EventTypes.MESSAGE_OUT_DELIVERED;
+            case read -> EventTypes.MESSAGE_OUT_READ;
+            case failed -> EventTypes.MESSAGE_OUT_FAILED;
+            case expired -> EventTypes.MESSAGE_OUT_EXPIRED;
+            case removed -> EventTypes.MESSAGE_OUT_REMOVED;
+            case queued -> from.contains(MessageStatus.processing) && !from.contains(MessageStatus.scheduled)
+                    ? EventTypes.MESSAGE_OUT_RETRY : null;
+            default -> null;
+        };
     }
 
     /**
@@ -116,6 +155,12 @@ public class MessageStore {
      * {@code set} holds "status"); false, with nothing changed, when the condition fails.
      */
     public Uni<Boolean> mark(String id, Set<MessageStatus> when, Map<String, AttributeValue> set, Set<String> remove) {
+        return update(id, when, set, remove, false).map(item -> item != null);
+    }
+
+    /** The one conditional update; answers the new item (or an empty map) on success, null on a failed condition. */
+    private Uni<Map<String, AttributeValue>> update(String id, Set<MessageStatus> when, Map<String, AttributeValue> set,
+                                                    Set<String> remove, boolean returnNew) {
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();
         names.put("#status", "status");
@@ -153,10 +198,11 @@ public class MessageStore {
                 .conditionExpression("attribute_exists(id) AND #status IN (" + String.join(", ", allowed) + ")")
                 .expressionAttributeNames(names)
                 .expressionAttributeValues(values)
+                .returnValues(returnNew ? ReturnValue.ALL_NEW : ReturnValue.NONE)
                 .build();
         return Uni.createFrom().completionStage(() -> dynamo.updateItem(request))
-                .map(ignored -> true)
-                .onFailure(MessageStore::conditionFailed).recoverWithItem(false);
+                .map(response -> response.hasAttributes() ? response.attributes() : Map.<String, AttributeValue>of())
+                .onFailure(MessageStore::conditionFailed).recoverWithNull();
     }
 
     /** Ids of the records in a sparse index partition, oldest (lowest range key) first, up to {@code limit}. */

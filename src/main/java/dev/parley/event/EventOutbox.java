@@ -1,0 +1,166 @@
+package dev.parley.event;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.aws.DynamoTables;
+import dev.parley.common.Ids;
+import dev.parley.config.ParleyConfig;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The events outbox in DynamoDB: one stream per account, ordered by {@link Event#key()}, kept for
+ * {@code parley.events.retention} by TTL. Appending wakes in-process listeners (the webhook dispatcher),
+ * so delivery does not wait for a timer.
+ */
+@ApplicationScoped
+public class EventOutbox {
+
+    private static final Logger LOG = Logger.getLogger(EventOutbox.class);
+
+    private final DynamoDbAsyncClient dynamo;
+    private final DynamoTables tables;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final Duration retention;
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+
+    public EventOutbox(DynamoDbAsyncClient dynamo, DynamoTables tables, ObjectMapper json, Clock clock,
+                       ParleyConfig config) {
+        this.dynamo = dynamo;
+        this.tables = tables;
+        this.json = json;
+        this.clock = clock;
+        this.retention = config.events().retention();
+    }
+
+    /** The stream position of an event created at {@code at} with {@code id}. */
+    public static String key(Instant at, String id) {
+        return String.format("%013d#%s", at.toEpochMilli(), id);
+    }
+
+    /** A new event of {@code type} about {@code data}, stamped now. */
+    public Event create(String type, String account, String device, Object data) {
+        Instant now = clock.instant();
+        return new Event(Ids.newId(now), type, now, account, device, json.valueToTree(data));
+    }
+
+    /** Stores an event and wakes the listeners. */
+    public Uni<Void> append(Event event) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("accountId", s(event.account()));
+        item.put("eventKey", s(event.key()));
+        item.put("id", s(event.id()));
+        item.put("type", s(event.type()));
+        item.put("createdAt", s(event.createdAt().toString()));
+        if (event.device() != null) {
+            item.put("deviceId", s(event.device()));
+        }
+        item.put("data", s(write(event)));
+        item.put("expiresAt", AttributeValue.builder()
+                .n(Long.toString(event.createdAt().plus(retention).getEpochSecond())).build());
+        return Uni.createFrom().completionStage(() -> dynamo.putItem(b -> b.tableName(tables.events()).item(item)))
+                .invoke(() -> listeners.forEach(EventOutbox::runQuietly))
+                .replaceWithVoid();
+    }
+
+    /** Registers a callback run after every append in this process. */
+    public void onAppend(Runnable listener) {
+        listeners.add(listener);
+    }
+
+    /**
+     * Events of an account after {@code afterKey} (exclusive, null for the oldest kept) and no later than
+     * {@code until}, oldest first, narrowed to {@code types} and {@code device} when given.
+     */
+    public Uni<List<Event>> after(String account, String afterKey, Instant until, Set<String> types, String device,
+                                  int limit) {
+        Map<String, String> names = new HashMap<>(Map.of("#k", "eventKey"));
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":a", s(account));
+        values.put(":from", s(afterKey == null ? "0" : afterKey + "\u0000"));
+        values.put(":to", s(String.format("%013d~", until.toEpochMilli())));
+        List<String> filters = new ArrayList<>();
+        if (types != null && !types.isEmpty()) {
+            names.put("#t", "type");
+            List<String> placeholders = new ArrayList<>();
+            int i = 0;
+            for (String type : types) {
+                values.put(":t" + i, s(type));
+                placeholders.add(":t" + i++);
+            }
+            filters.add("#t IN (" + String.join(", ", placeholders) + ")");
+        }
+        if (device != null) {
+            values.put(":d", s(device));
+            filters.add("deviceId = :d");
+        }
+        QueryRequest.Builder query = QueryRequest.builder()
+                .tableName(tables.events())
+                .keyConditionExpression("accountId = :a AND #k BETWEEN :from AND :to")
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values)
+                .scanIndexForward(true)
+                .limit(limit);
+        if (!filters.isEmpty()) {
+            query.filterExpression(String.join(" AND ", filters));
+        }
+        return collect(query.build(), limit, new ArrayList<>(), 0);
+    }
+
+    private Uni<List<Event>> collect(QueryRequest request, int limit, List<Event> found, int round) {
+        return Uni.createFrom().completionStage(() -> dynamo.query(request)).flatMap(response -> {
+            response.items().forEach(item -> found.add(read(item)));
+            boolean more = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty();
+            if (!more || found.size() >= limit || round >= 20) {
+                return Uni.createFrom().item(found.size() > limit ? found.subList(0, limit) : found);
+            }
+            return collect(request.toBuilder().exclusiveStartKey(response.lastEvaluatedKey()).build(), limit, found,
+                    round + 1);
+        });
+    }
+
+    private String write(Event event) {
+        try {
+            return json.writeValueAsString(event.data());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Event data always serializes", e);
+        }
+    }
+
+    private Event read(Map<String, AttributeValue> item) {
+        try {
+            return new Event(item.get("id").s(), item.get("type").s(), Instant.parse(item.get("createdAt").s()),
+                    item.get("accountId").s(), item.containsKey("deviceId") ? item.get("deviceId").s() : null,
+                    json.readTree(item.get("data").s()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Stored event data is not JSON", e);
+        }
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.builder().s(value).build();
+    }
+
+    private static void runQuietly(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.warn("An event listener failed", e);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package dev.parley.event;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.parley.account.Caller;
+import dev.parley.error.ApiException;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Recent events of the caller's account, oldest first, so a client can catch up without webhooks. */
+@Path("/v1/events")
+@Produces(MediaType.APPLICATION_JSON)
+public class EventResource {
+
+    private static final int MAX_SIZE = 500;
+
+    private final EventOutbox outbox;
+    private final Caller caller;
+    private final Clock clock;
+
+    public EventResource(EventOutbox outbox, Caller caller, Clock clock) {
+        this.outbox = outbox;
+        this.caller = caller;
+        this.clock = clock;
+    }
+
+    /** A page of events; pass {@code next} as {@code after} to continue. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record EventPage(List<Event> data, String next) {
+    }
+
+    /**
+     * @param type   comma-separated event types to keep
+     * @param after  the {@code next} of a previous page
+     */
+    @GET
+    public Uni<EventPage> list(@QueryParam("type") String type, @QueryParam("device") String device,
+                               @QueryParam("after") String after, @QueryParam("size") String size) {
+        int limit = parseSize(size);
+        Set<String> types = new LinkedHashSet<>();
+        if (type != null && !type.isBlank()) {
+            for (String t : Arrays.stream(type.split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList()) {
+                if (!EventTypes.ALL.contains(t)) {
+                    throw ApiException.invalid("type", "Unknown event type '" + t + "'; known: " + EventTypes.ALL);
+                }
+                types.add(t);
+            }
+        }
+        if (after != null && !after.matches("\\d{13}#[0-9a-f]{24}")) {
+            throw ApiException.invalid("after", "after must be the next value of a previous page");
+        }
+        String deviceFilter = device == null || device.isBlank() ? null : device.trim();
+        return outbox.after(caller.accountId(), after, clock.instant(), types, deviceFilter, limit)
+                .map(events -> new EventPage(events,
+                        events.size() == limit ? events.getLast().key() : null));
+    }
+
+    private static int parseSize(String size) {
+        int n;
+        try {
+            n = size == null || size.isBlank() ? 100 : Integer.parseInt(size.trim());
+        } catch (NumberFormatException e) {
+            n = -1;
+        }
+        if (n < 1 || n > MAX_SIZE) {
+            throw ApiException.invalid("size", "size must be between 1 and " + MAX_SIZE);
+        }
+        return n;
+    }
+}
