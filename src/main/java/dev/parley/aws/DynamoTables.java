@@ -28,6 +28,8 @@ public class DynamoTables {
     public static final String MESSAGES_SCHEDULED = "scheduled-due";
     /** Sparse index of records whose queue write is not yet confirmed, per shard, for the repair job. */
     public static final String MESSAGES_UNCONFIRMED = "unconfirmed-created";
+    /** Index of a device's incoming messages by arrival. */
+    public static final String INBOUND_BY_DEVICE = "device-received";
     /** Sparse index of messages held outside SQS while their device is offline, oldest first. */
     public static final String MESSAGES_HELD = "held-device";
 
@@ -39,6 +41,18 @@ public class DynamoTables {
 
     public String messages() {
         return config.aws().tablePrefix() + "messages";
+    }
+
+    public String inbound() {
+        return config.aws().tablePrefix() + "inbound";
+    }
+
+    public String chats() {
+        return config.aws().tablePrefix() + "chats";
+    }
+
+    public String usage() {
+        return config.aws().tablePrefix() + "usage";
     }
 
     public String events() {
@@ -77,9 +91,31 @@ public class DynamoTables {
                 .tableName(events())
                 .billingMode(BillingMode.PAY_PER_REQUEST)
                 .attributeDefinitions(attr("accountId"), attr("eventKey"))
-                .keySchema(hash("accountId"), KeySchemaElement.builder().attributeName("eventKey").keyType(KeyType.RANGE).build())
+                .keySchema(hash("accountId"), range("eventKey"))
                 .build();
-        return List.of(messages, idempotency, events);
+        // Incoming messages by id, and by device in arrival order.
+        CreateTableRequest inbound = CreateTableRequest.builder()
+                .tableName(inbound())
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(attr("id"), attr("deviceId"), attr("received"))
+                .keySchema(hash("id"))
+                .globalSecondaryIndexes(index(INBOUND_BY_DEVICE, "deviceId", "received", ProjectionType.ALL))
+                .build();
+        // One item per chat of a device, upserted by each incoming message.
+        CreateTableRequest chats = CreateTableRequest.builder()
+                .tableName(chats())
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(attr("deviceId"), attr("chat"))
+                .keySchema(hash("deviceId"), range("chat"))
+                .build();
+        // Monthly usage counters per device (period = yyyy-MM).
+        CreateTableRequest usage = CreateTableRequest.builder()
+                .tableName(usage())
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(attr("deviceId"), attr("period"))
+                .keySchema(hash("deviceId"), range("period"))
+                .build();
+        return List.of(messages, idempotency, events, inbound, chats, usage);
     }
 
     /** Tables with a TTL attribute, by table name. */
@@ -93,6 +129,10 @@ public class DynamoTables {
 
     private static KeySchemaElement hash(String name) {
         return KeySchemaElement.builder().attributeName(name).keyType(KeyType.HASH).build();
+    }
+
+    private static KeySchemaElement range(String name) {
+        return KeySchemaElement.builder().attributeName(name).keyType(KeyType.RANGE).build();
     }
 
     private static GlobalSecondaryIndex index(String name, String hashKey, String rangeKey, ProjectionType projection) {

@@ -4,6 +4,8 @@ import dev.parley.config.ParleyConfig;
 import dev.parley.device.Device;
 import dev.parley.device.DeviceStatus;
 import dev.parley.driver.DriverListener;
+import dev.parley.driver.IncomingMessage;
+import dev.parley.inbound.InboundHandler;
 import dev.parley.driver.Receipt;
 import dev.parley.driver.WhatsAppDriver;
 import dev.parley.message.MessageStatus;
@@ -47,6 +49,7 @@ public class Connector implements DriverListener {
     private final MessageSender sender;
     private final MessageStore store;
     private final HeldMessages held;
+    private final InboundHandler inbound;
     private final DeviceDirectory directory;
     private final WhatsAppDriver driver;
     private final ParleyConfig config;
@@ -62,11 +65,13 @@ public class Connector implements DriverListener {
     private volatile Set<Integer> shards = Set.of();
 
     public Connector(OutboundQueue queue, MessageSender sender, MessageStore store, HeldMessages held,
-                     DeviceDirectory directory, WhatsAppDriver driver, ParleyConfig config, Clock clock) {
+                     InboundHandler inbound, DeviceDirectory directory, WhatsAppDriver driver, ParleyConfig config,
+                     Clock clock) {
         this.queue = queue;
         this.sender = sender;
         this.store = store;
         this.held = held;
+        this.inbound = inbound;
         this.directory = directory;
         this.driver = driver;
         this.config = config;
@@ -164,6 +169,17 @@ public class Connector implements DriverListener {
                 store.transition(id, to, clock.instant(), Map.of()).await().indefinitely();
             } catch (RuntimeException e) {
                 LOG.warnf(e, "Could not record %s receipt on device=%s", receipt, deviceId);
+            }
+        });
+    }
+
+    @Override
+    public void onIncoming(String deviceId, IncomingMessage message) {
+        background.submit(() -> {
+            try {
+                inbound.handle(deviceId, message);
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "Could not record an incoming message on device=%s", deviceId);
             }
         });
     }

@@ -2,7 +2,10 @@ package dev.parley.connector;
 
 import dev.parley.device.Device;
 import dev.parley.device.DeviceRepository;
+import dev.parley.device.DeviceResource;
 import dev.parley.device.DeviceStatus;
+import dev.parley.event.EventOutbox;
+import dev.parley.event.EventTypes;
 import dev.parley.plan.Plan;
 import dev.parley.plan.PlanRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -24,10 +27,12 @@ public class DeviceDirectory {
 
     private final DeviceRepository devices;
     private final PlanRepository plans;
+    private final EventOutbox outbox;
 
-    public DeviceDirectory(DeviceRepository devices, PlanRepository plans) {
+    public DeviceDirectory(DeviceRepository devices, PlanRepository plans, EventOutbox outbox) {
         this.devices = devices;
         this.plans = plans;
+        this.outbox = outbox;
     }
 
     /** Every plan by name. */
@@ -44,8 +49,17 @@ public class DeviceDirectory {
         return await(() -> Panache.withSession(() -> devices.findById(deviceId)));
     }
 
+    /** Records a status change and, when it changed anything, raises {@code device:status:update}. */
     public void recordStatus(String deviceId, DeviceStatus status, Instant at) {
-        await(() -> Panache.withTransaction(() -> devices.updateStatus(deviceId, status, at)));
+        Integer changed = await(() -> Panache.withTransaction(() -> devices.updateStatus(deviceId, status, at)));
+        if (changed == null || changed == 0) {
+            return;
+        }
+        Device device = find(deviceId);
+        if (device != null) {
+            outbox.append(outbox.create(EventTypes.DEVICE_STATUS_UPDATE, device.accountId, device.id,
+                    DeviceResource.DeviceView.of(device))).await().indefinitely();
+        }
     }
 
     private static <T> T await(java.util.function.Supplier<io.smallrye.mutiny.Uni<T>> work) {

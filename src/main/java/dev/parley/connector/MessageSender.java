@@ -89,7 +89,7 @@ public class MessageSender {
             return Outcome.DROPPED;
         }
         SendResult result = driver.send(record.deviceId(), new OutboundMessage(record.id(), record.recipient(),
-                record.content()));
+                record.content(), record.quotedWaId()));
         int attempts = record.attempts() + 1;
         return switch (result) {
             case SendResult.Sent sent -> {

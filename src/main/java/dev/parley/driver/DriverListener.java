@@ -10,4 +10,7 @@ public interface DriverListener {
 
     /** A sent message reached a new acknowledgement level. */
     void onReceipt(String deviceId, String waId, Receipt receipt);
+
+    /** A device received a message. */
+    void onIncoming(String deviceId, IncomingMessage message);
 }

@@ -96,6 +96,9 @@ public class BulkService {
                 try {
                     SendMessageRequest request = read(items.get(i), prefix);
                     MessageDraft draft = validator.validate(request, now, prefix);
+                    if (draft.quote() != null) {
+                        throw ApiException.invalid(prefix + "quote", "Replies with quote are sent one at a time");
+                    }
                     Device device = draft.device() == null ? MessageService.pickDefault(accountDevices)
                             : byId.get(draft.device());
                     if (device == null) {

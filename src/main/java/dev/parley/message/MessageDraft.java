@@ -12,6 +12,7 @@ public record MessageDraft(
         MessageContent content,
         String device,
         String reference,
+        String quote,
         Priority priority,
         Instant deliverAt,
         Instant expiresAt,

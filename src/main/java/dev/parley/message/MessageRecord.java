@@ -7,6 +7,8 @@ import java.time.Instant;
  *
  * @param phone     recipient in E.164, or null when the message goes to {@code group}
  * @param group     recipient group id ({@code ...@g.us}), or null
+ * @param quote     id of the incoming message this one replies to, or null
+ * @param quotedWaId WhatsApp's id of that incoming message
  * @param retries   transient failures tolerated before the message fails
  * @param attempts  send attempts made so far
  * @param waId      the id WhatsApp gave the sent message, used to match receipts
@@ -22,6 +24,8 @@ public record MessageRecord(
         String group,
         MessageContent content,
         String reference,
+        String quote,
+        String quotedWaId,
         Priority priority,
         MessageStatus status,
         int retries,

@@ -93,7 +93,12 @@ public class MessageRequestValidator {
             throw invalid(prefix, "retries", "retries must be between 0 and " + MAX_RETRIES);
         }
         String device = r.device() == null || r.device().isBlank() ? null : r.device().trim();
-        return new MessageDraft(phone, group, content, device, r.reference(), priority, deliverAt, expiresAt, retries);
+        String quote = r.quote() == null || r.quote().isBlank() ? null : r.quote().trim();
+        if (quote != null && !dev.parley.common.Ids.isId(quote)) {
+            throw invalid(prefix, "quote", "quote must be the id of an incoming message");
+        }
+        return new MessageDraft(phone, group, content, device, r.reference(), quote, priority, deliverAt, expiresAt,
+                retries);
     }
 
     private MessageContent content(SendMessageRequest r, String prefix) {

@@ -10,6 +10,7 @@ import dev.parley.device.Device;
 import dev.parley.device.DeviceService;
 import dev.parley.device.DeviceStatus;
 import dev.parley.error.ApiException;
+import dev.parley.inbound.InboundStore;
 import dev.parley.plan.Plan;
 import dev.parley.queue.OutboundQueue;
 import dev.parley.queue.QueueAddress;
@@ -48,13 +49,15 @@ public class MessageService {
     private final DeviceService devices;
     private final MessageRequestValidator validator;
     private final IdempotencyStore idempotency;
+    private final InboundStore inbound;
     private final ParleyConfig config;
     private final ObjectMapper json;
     private final Clock clock;
 
     public MessageService(MessageStore store, OutboundQueue queue, DeviceService devices,
-                          MessageRequestValidator validator, IdempotencyStore idempotency, ParleyConfig config,
-                          ObjectMapper json, Clock clock) {
+                          MessageRequestValidator validator, IdempotencyStore idempotency, InboundStore inbound,
+                          ParleyConfig config, ObjectMapper json, Clock clock) {
+        this.inbound = inbound;
         this.store = store;
         this.queue = queue;
         this.devices = devices;
@@ -75,16 +78,18 @@ public class MessageService {
         return resolveDevice(accountId, draft.device()).flatMap(device ->
                 devices.plan(device.plan).flatMap(plan -> {
                     checkPlan(plan, draft, "");
+                    return quotedWaId(accountId, device, draft);
+                }).flatMap(quotedWaId -> {
                     String id = Ids.newId(now);
                     if (idempotencyKey == null) {
-                        return accept(accountId, device, draft, id, now);
+                        return accept(accountId, device, draft, id, now, quotedWaId);
                     }
                     String fingerprint = TokenHasher.sha256(canonical(request));
                     Instant keyExpiry = now.plus(config.messages().idempotencyRetention());
                     return idempotency.claim(accountId, idempotencyKey.trim(), fingerprint, id, now, keyExpiry)
                             .flatMap(claim -> {
                                 if (claim == null) {
-                                    return accept(accountId, device, draft, id, now);
+                                    return accept(accountId, device, draft, id, now, quotedWaId);
                                 }
                                 if (!claim.fingerprint().equals(fingerprint)) {
                                     throw new ApiException(422, "idempotency-key-reused",
@@ -93,14 +98,36 @@ public class MessageService {
                                 // The first request may have died after claiming the key: finish its work then.
                                 return store.get(claim.messageId()).flatMap(existing -> existing != null
                                         ? Uni.createFrom().item(existing)
-                                        : accept(accountId, device, draft, claim.messageId(), now));
+                                        : accept(accountId, device, draft, claim.messageId(), now, quotedWaId));
                             });
                 }));
     }
 
+    /**
+     * WhatsApp's id of the incoming message a draft quotes: it must have reached the same device, in the
+     * chat the reply goes to. Null when the draft quotes nothing.
+     */
+    private Uni<String> quotedWaId(String accountId, Device device, MessageDraft draft) {
+        if (draft.quote() == null) {
+            return Uni.createFrom().nullItem();
+        }
+        return inbound.get(draft.quote()).map(quoted -> {
+            if (quoted == null || !quoted.account().equals(accountId) || !quoted.device().equals(device.id)) {
+                throw ApiException.notFound("Incoming message to quote", "quote");
+            }
+            String to = draft.group() != null ? draft.group() : draft.phone();
+            if (!quoted.chat().equals(to)) {
+                throw ApiException.invalid("quote", "The quoted message belongs to chat " + quoted.chat()
+                        + "; a reply must go to that chat");
+            }
+            return quoted.waId();
+        });
+    }
+
     /** The record for a validated draft: stored first, then queued (or left for the promotion job). */
-    Uni<MessageRecord> accept(String accountId, Device device, MessageDraft draft, String id, Instant now) {
-        MessageRecord record = newRecord(accountId, device, draft, id, now);
+    Uni<MessageRecord> accept(String accountId, Device device, MessageDraft draft, String id, Instant now,
+                              String quotedWaId) {
+        MessageRecord record = newRecord(accountId, device, draft, id, now, quotedWaId);
         if (record.status() == MessageStatus.scheduled) {
             return store.insert(record, scheduledMarks(record)).replaceWith(record);
         }
@@ -110,10 +137,15 @@ public class MessageService {
     }
 
     MessageRecord newRecord(String accountId, Device device, MessageDraft draft, String id, Instant now) {
+        return newRecord(accountId, device, draft, id, now, null);
+    }
+
+    MessageRecord newRecord(String accountId, Device device, MessageDraft draft, String id, Instant now,
+                            String quotedWaId) {
         boolean later = draft.deliverAt() != null
                 && draft.deliverAt().isAfter(now.plus(config.messages().scheduleLead()));
         return new MessageRecord(id, accountId, device.id, device.shard, draft.phone(), draft.group(),
-                draft.content(), draft.reference(), draft.priority(),
+                draft.content(), draft.reference(), draft.quote(), quotedWaId, draft.priority(),
                 later ? MessageStatus.scheduled : MessageStatus.queued, draft.retries(), 0, null, null, now, now,
                 draft.deliverAt(), draft.expiresAt(), null, null, null, null);
     }

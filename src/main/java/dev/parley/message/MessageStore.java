@@ -385,6 +385,8 @@ public class MessageStore {
             item.put("location", AttributeValue.builder().m(location).build());
         }
         putIfPresent(item, "reference", r.reference());
+        putIfPresent(item, "quote", r.quote());
+        putIfPresent(item, "quotedWaId", r.quotedWaId());
         item.put("priority", s(r.priority().name()));
         item.put("status", s(r.status().name()));
         item.put("retries", n(r.retries()));
@@ -431,6 +433,8 @@ public class MessageStore {
                 str(item, "group"),
                 content,
                 str(item, "reference"),
+                str(item, "quote"),
+                str(item, "quotedWaId"),
                 Priority.valueOf(str(item, "priority")),
                 MessageStatus.valueOf(str(item, "status")),
                 num(item, "retries"),

@@ -17,6 +17,7 @@ public record MessageView(
         MessageContent.Media media,
         MessageContent.Location location,
         String reference,
+        String quote,
         Priority priority,
         MessageStatus status,
         int retries,
@@ -35,7 +36,7 @@ public record MessageView(
     public static MessageView of(MessageRecord r) {
         MessageContent c = r.content();
         return new MessageView(r.id(), r.deviceId(), r.phone(), r.group(), c.kind(), c.text(), c.link(), c.media(),
-                c.location(), r.reference(), r.priority(), r.status(), r.retries(), r.attempts(), r.waId(),
+                c.location(), r.reference(), r.quote(), r.priority(), r.status(), r.retries(), r.attempts(), r.waId(),
                 r.failureReason(), r.createdAt(), r.updatedAt(), r.deliverAt(), r.expiresAt(), r.sentAt(),
                 r.deliveredAt(), r.readAt(), r.failedAt());
     }

@@ -14,6 +14,7 @@ import java.util.List;
  * @param expiration when an unsent message expires: exactly one of seconds, duration or date
  * @param retries    transient failures tolerated, 0-100 (default 5)
  * @param linkPreview whether a link in the text gets a preview (default true)
+ * @param quote      id of an incoming message of the same chat this message replies to
  */
 public record SendMessageRequest(
         String phone,
@@ -27,7 +28,8 @@ public record SendMessageRequest(
         Media media,
         Location location,
         Integer retries,
-        Boolean linkPreview) {
+        Boolean linkPreview,
+        String quote) {
 
     /** Expiry of an unsent message, relative to acceptance ({@code seconds}, {@code duration}) or absolute. */
     public record Expiration(Long seconds, String duration, String date) {

@@ -1,9 +1,12 @@
 package dev.parley.operator;
 
 import dev.parley.config.Roles;
+import dev.parley.common.PhoneNumber;
+import dev.parley.driver.Receipt;
 import dev.parley.driver.WhatsAppDriver;
 import dev.parley.driver.sandbox.SandboxDriver;
 import dev.parley.error.ApiException;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -45,6 +48,58 @@ public class SandboxResource {
     public SandboxDeviceView offline(@PathParam("id") String id) {
         sandbox().setOnline(id, false);
         return new SandboxDeviceView(id, false);
+    }
+
+    /** An incoming message to inject: from a phone number, optionally in a group, optionally quoting a waId. */
+    public record InjectIncoming(String from, String group, String text, String quote) {
+    }
+
+    /** A receipt to emit for a message the device sent. */
+    public record InjectReceipt(String message, String status) {
+    }
+
+    /** What the sandbox network made of an injection. */
+    public record Injected(String waId) {
+    }
+
+    @POST
+    @Path("devices/{id}/incoming")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Injected incoming(@PathParam("id") String id, InjectIncoming body) {
+        if (body == null || body.from() == null) {
+            throw ApiException.invalid("from", "from is required");
+        }
+        String from = PhoneNumber.of(body.from(), "from").e164();
+        if (body.text() == null || body.text().isBlank()) {
+            throw ApiException.invalid("text", "text is required");
+        }
+        SandboxDriver sandbox = sandbox();
+        if (!sandbox.hasSession(id)) {
+            throw ApiException.notFound("Device session", "id");
+        }
+        return new Injected(sandbox.injectIncoming(id, from, body.group(), body.text(), body.quote()));
+    }
+
+    @POST
+    @Path("devices/{id}/receipts")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Injected receipt(@PathParam("id") String id, InjectReceipt body) {
+        if (body == null || body.message() == null) {
+            throw ApiException.invalid("message", "message (the id of a sent message) is required");
+        }
+        Receipt receipt;
+        try {
+            receipt = Receipt.valueOf(body.status() == null ? "read" : body.status());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid("status", "status must be delivered or read");
+        }
+        SandboxDriver sandbox = sandbox();
+        String waId = sandbox.waIdOf(id, body.message());
+        if (waId == null) {
+            throw ApiException.notFound("Sent message", "message");
+        }
+        sandbox.receipt(id, waId, receipt);
+        return new Injected(waId);
     }
 
     @GET

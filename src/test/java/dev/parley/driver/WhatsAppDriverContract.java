@@ -26,6 +26,7 @@ public interface WhatsAppDriverContract {
     final class Recorder implements DriverListener {
         public final List<String> statuses = new CopyOnWriteArrayList<>();
         public final List<String> receipts = new CopyOnWriteArrayList<>();
+        public final List<IncomingMessage> incoming = new CopyOnWriteArrayList<>();
 
         @Override
         public void onStatus(String deviceId, DeviceStatus status) {
@@ -35,6 +36,11 @@ public interface WhatsAppDriverContract {
         @Override
         public void onReceipt(String deviceId, String waId, Receipt receipt) {
             receipts.add(waId + ":" + receipt);
+        }
+
+        @Override
+        public void onIncoming(String deviceId, IncomingMessage message) {
+            incoming.add(message);
         }
     }
 

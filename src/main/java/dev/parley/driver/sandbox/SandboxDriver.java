@@ -3,6 +3,7 @@ package dev.parley.driver.sandbox;
 import dev.parley.config.ParleyConfig;
 import dev.parley.device.DeviceStatus;
 import dev.parley.driver.DriverListener;
+import dev.parley.driver.IncomingMessage;
 import dev.parley.driver.OutboundMessage;
 import dev.parley.driver.Receipt;
 import dev.parley.driver.SendResult;
@@ -66,7 +67,7 @@ public class SandboxDriver implements WhatsAppDriver {
 
     /** A message the simulated network accepted, so tests and demos can see exactly what went out. */
     public record SentMessage(String deviceId, String messageId, String waId, String to, MessageContent content,
-                              Instant at) {
+                              String quotedWaId, Instant at) {
 
         /** The text or caption that went out. */
         public String text() {
@@ -108,7 +109,8 @@ public class SandboxDriver implements WhatsAppDriver {
         }
         String waId = "SBX" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()).toUpperCase();
         sent.computeIfAbsent(deviceId, id -> new CopyOnWriteArrayList<>())
-                .add(new SentMessage(deviceId, message.messageId(), waId, message.to(), message.content(), clock.instant()));
+                .add(new SentMessage(deviceId, message.messageId(), waId, message.to(), message.content(),
+                        message.quotedWaId(), clock.instant()));
         receipts.schedule(() -> emitReceipt(deviceId, waId, Receipt.delivered),
                 deliveryDelay.toMillis(), TimeUnit.MILLISECONDS);
         return new SendResult.Sent(waId);
@@ -120,6 +122,11 @@ public class SandboxDriver implements WhatsAppDriver {
         notifyStatus(deviceId);
     }
 
+    /** Whether the device has a session in this process. */
+    public boolean hasSession(String deviceId) {
+        return sessions.containsKey(deviceId);
+    }
+
     /** Whether the device has a session and is reachable. */
     public boolean isOnline(String deviceId) {
         return sessions.containsKey(deviceId) && reachable.getOrDefault(deviceId, autoOnline);
@@ -128,6 +135,32 @@ public class SandboxDriver implements WhatsAppDriver {
     /** Everything sent through a device, oldest first. */
     public List<SentMessage> sent(String deviceId) {
         return new ArrayList<>(sent.getOrDefault(deviceId, List.of()));
+    }
+
+    /**
+     * Delivers a message to a device as if {@code from} had written it, in {@code group} when given, else in
+     * the one-to-one chat with {@code from}; answers WhatsApp's id for it.
+     */
+    public String injectIncoming(String deviceId, String from, String group, String text, String quotedWaId) {
+        String waId = "SBXIN" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()).toUpperCase();
+        DriverListener l = listener;
+        if (l == null || !sessions.containsKey(deviceId)) {
+            throw new IllegalStateException("Device " + deviceId + " has no session in this process");
+        }
+        l.onIncoming(deviceId, new IncomingMessage(waId, group != null ? group : from, from, text, quotedWaId,
+                clock.instant()));
+        return waId;
+    }
+
+    /** The WhatsApp id of a message this device sent, by our id, or null. */
+    public String waIdOf(String deviceId, String messageId) {
+        return sent(deviceId).stream().filter(m -> m.messageId().equals(messageId)).map(SentMessage::waId)
+                .findFirst().orElse(null);
+    }
+
+    /** Emits a receipt for a message this device sent. */
+    public void receipt(String deviceId, String waId, Receipt receipt) {
+        emitReceipt(deviceId, waId, receipt);
     }
 
     /** Acknowledges a sent message as read, as the recipient opening it would. */

@@ -1,0 +1,58 @@
+package dev.parley.inbound;
+
+import dev.parley.common.Ids;
+import dev.parley.connector.DeviceDirectory;
+import dev.parley.device.Device;
+import dev.parley.driver.IncomingMessage;
+import dev.parley.event.EventOutbox;
+import dev.parley.event.EventTypes;
+import dev.parley.plan.Plan;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+
+/**
+ * Stores what a device receives and raises {@code message:in:new}. Only plans with incoming (I/O) expose
+ * incoming messages: on other plans they are counted ({@code inboundHidden} in the device's usage) and
+ * dropped, so upgrading later does not reveal old conversations by surprise.
+ */
+@ApplicationScoped
+public class InboundHandler {
+
+    private static final Logger LOG = Logger.getLogger(InboundHandler.class);
+
+    private final InboundStore store;
+    private final DeviceDirectory directory;
+    private final EventOutbox outbox;
+    private final Clock clock;
+
+    public InboundHandler(InboundStore store, DeviceDirectory directory, EventOutbox outbox, Clock clock) {
+        this.store = store;
+        this.directory = directory;
+        this.outbox = outbox;
+        this.clock = clock;
+    }
+
+    /** Handles one incoming message of a device; blocking, for the connector's own threads. */
+    public void handle(String deviceId, IncomingMessage incoming) {
+        Device device = directory.find(deviceId);
+        if (device == null) {
+            LOG.debugf("Incoming message for unknown device=%s dropped", deviceId);
+            return;
+        }
+        Plan plan = directory.plans().get(device.plan);
+        if (plan == null || !plan.incoming) {
+            store.count(deviceId, incoming.at(), "inboundHidden").await().indefinitely();
+            return;
+        }
+        InboundMessage message = new InboundMessage(Ids.newId(clock.instant()), device.accountId, deviceId,
+                incoming.chat(), incoming.from(), incoming.text(), incoming.waId(), incoming.quotedWaId(),
+                incoming.at());
+        store.insert(message).await().indefinitely();
+        store.count(deviceId, incoming.at(), "inbound").await().indefinitely();
+        outbox.append(outbox.create(EventTypes.MESSAGE_IN_NEW, device.accountId, deviceId, message))
+                .await().indefinitely();
+        LOG.debugf("Incoming message=%s device=%s", message.id(), deviceId);
+    }
+}

@@ -1,0 +1,143 @@
+package dev.parley.inbound;
+
+import dev.parley.aws.DynamoTables;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Incoming messages, the chats they form, and per-device monthly counters, in DynamoDB with explicit
+ * attribute maps.
+ */
+@ApplicationScoped
+public class InboundStore {
+
+    private final DynamoDbAsyncClient dynamo;
+    private final DynamoTables tables;
+
+    public InboundStore(DynamoDbAsyncClient dynamo, DynamoTables tables) {
+        this.dynamo = dynamo;
+        this.tables = tables;
+    }
+
+    /** Monthly counters of a device. */
+    public record Usage(String period, long inbound, long inboundHidden) {
+    }
+
+    public Uni<Void> insert(InboundMessage m) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("id", s(m.id()));
+        item.put("accountId", s(m.account()));
+        item.put("deviceId", s(m.device()));
+        item.put("chat", s(m.chat()));
+        item.put("from", s(m.from()));
+        if (m.text() != null) {
+            item.put("text", s(m.text()));
+        }
+        item.put("waId", s(m.waId()));
+        if (m.quotedWaId() != null) {
+            item.put("quotedWaId", s(m.quotedWaId()));
+        }
+        item.put("receivedAt", s(m.receivedAt().toString()));
+        item.put("received", s(String.format("%013d#%s", m.receivedAt().toEpochMilli(), m.id())));
+        Map<String, AttributeValue> chatValues = new HashMap<>(Map.of(
+                ":at", s(m.receivedAt().toString()), ":one", n(1)));
+        String chatUpdate = "SET lastMessageAt = :at ADD messages :one";
+        if (m.text() != null) {
+            chatValues.put(":text", s(m.text().length() > 200 ? m.text().substring(0, 200) : m.text()));
+            chatUpdate = "SET lastMessageAt = :at, lastText = :text ADD messages :one";
+        }
+        String update = chatUpdate;
+        return Uni.createFrom().completionStage(() -> dynamo.putItem(b -> b.tableName(tables.inbound()).item(item)))
+                .flatMap(ignored -> Uni.createFrom().completionStage(() -> dynamo.updateItem(b -> b
+                        .tableName(tables.chats())
+                        .key(Map.of("deviceId", s(m.device()), "chat", s(m.chat())))
+                        .updateExpression(update)
+                        .expressionAttributeValues(chatValues))))
+                .replaceWithVoid();
+    }
+
+    public Uni<InboundMessage> get(String id) {
+        return Uni.createFrom().completionStage(() -> dynamo.getItem(b -> b.tableName(tables.inbound())
+                        .key(Map.of("id", s(id))).consistentRead(true)))
+                .map(r -> r.hasItem() && !r.item().isEmpty() ? read(r.item()) : null);
+    }
+
+    /** A device's incoming messages, newest first, optionally of one chat; at most {@code limit}. */
+    public Uni<List<InboundMessage>> list(String deviceId, String chat, Instant before, int limit) {
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":d", s(deviceId)));
+        String key = "deviceId = :d";
+        if (before != null) {
+            values.put(":b", s(String.format("%013d", before.toEpochMilli())));
+            key += " AND received < :b";
+        }
+        QueryRequest.Builder query = QueryRequest.builder().tableName(tables.inbound())
+                .indexName(DynamoTables.INBOUND_BY_DEVICE)
+                .keyConditionExpression(key).scanIndexForward(false).limit(limit);
+        if (chat != null) {
+            values.put(":c", s(chat));
+            query.filterExpression("chat = :c");
+        }
+        QueryRequest request = query.expressionAttributeValues(values).build();
+        return Uni.createFrom().completionStage(() -> dynamo.query(request))
+                .map(r -> r.items().stream().map(InboundStore::read).toList());
+    }
+
+    public Uni<List<Chat>> chats(String deviceId) {
+        return Uni.createFrom().completionStage(() -> dynamo.query(b -> b.tableName(tables.chats())
+                        .keyConditionExpression("deviceId = :d")
+                        .expressionAttributeValues(Map.of(":d", s(deviceId)))))
+                .map(r -> r.items().stream().map(item -> new Chat(item.get("chat").s(),
+                        Instant.parse(item.get("lastMessageAt").s()),
+                        item.containsKey("lastText") ? item.get("lastText").s() : null,
+                        Long.parseLong(item.get("messages").n())))
+                        .sorted((a, b) -> b.lastMessageAt().compareTo(a.lastMessageAt()))
+                        .toList());
+    }
+
+    /** Adds one to a monthly counter ({@code inbound} or {@code inboundHidden}) of a device. */
+    public Uni<Void> count(String deviceId, Instant at, String counter) {
+        String period = YearMonth.from(at.atZone(ZoneOffset.UTC)).toString();
+        return Uni.createFrom().completionStage(() -> dynamo.updateItem(b -> b.tableName(tables.usage())
+                        .key(Map.of("deviceId", s(deviceId), "period", s(period)))
+                        .updateExpression("ADD #c :one")
+                        .expressionAttributeNames(Map.of("#c", counter))
+                        .expressionAttributeValues(Map.of(":one", n(1)))))
+                .replaceWithVoid();
+    }
+
+    public Uni<Usage> usage(String deviceId, Instant at) {
+        String period = YearMonth.from(at.atZone(ZoneOffset.UTC)).toString();
+        return Uni.createFrom().completionStage(() -> dynamo.getItem(b -> b.tableName(tables.usage())
+                        .key(Map.of("deviceId", s(deviceId), "period", s(period))).consistentRead(true)))
+                .map(r -> new Usage(period, number(r.item(), "inbound"), number(r.item(), "inboundHidden")));
+    }
+
+    private static long number(Map<String, AttributeValue> item, String name) {
+        return item != null && item.containsKey(name) ? Long.parseLong(item.get(name).n()) : 0;
+    }
+
+    private static InboundMessage read(Map<String, AttributeValue> item) {
+        return new InboundMessage(item.get("id").s(), item.get("accountId").s(), item.get("deviceId").s(),
+                item.get("chat").s(), item.get("from").s(), item.containsKey("text") ? item.get("text").s() : null,
+                item.get("waId").s(), item.containsKey("quotedWaId") ? item.get("quotedWaId").s() : null,
+                Instant.parse(item.get("receivedAt").s()));
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.builder().s(value).build();
+    }
+
+    private static AttributeValue n(long value) {
+        return AttributeValue.builder().n(Long.toString(value)).build();
+    }
+}
