@@ -18,10 +18,10 @@ help:
 	@echo "make run    start the all-in-one gateway (api + connector + jobs, sandbox WhatsApp) on port $(PORT)"
 	@echo "make test   run every test against real PostgreSQL, ElasticMQ (SQS) and dynalite (DynamoDB)"
 	@echo "make build  compile and package the all-in-one jar without tests"
-	@echo "make package  Lambda zips (API, jobs) and the connector image context, for make deploy"
+	@echo "make package [NATIVE=1]  Lambda zips (API, jobs; JVM, or native) and the connector image context"
 	@echo "make native   native executables (local GraalVM/Mandrel, else a container build)"
 	@echo "make native-sources  every native build step short of the compile (no GraalVM needed)"
-	@echo "make deploy STAGE=dev  sam deploy with infra/stages/\$$STAGE.json"
+	@echo "make deploy STAGE=dev [NATIVE=1]  sam deploy with infra/stages/<STAGE>.json"
 	@echo "make clean  stop services and remove target/"
 
 jdk:
@@ -46,14 +46,17 @@ run: build
 	java -Dquarkus.profile=dev -Dquarkus.http.port=$(PORT) -jar target/quarkus-app/quarkus-run.jar
 
 # The all-in-one jar doubles as the connector image context (infra/connector/Dockerfile).
+# JVM Lambda zips by default (runtime java21); NATIVE=1 builds native ones (runtime provided.al2023).
+NATIVE ?=
+LAMBDA_RUNTIME := $(if $(NATIVE),native,java21)
 package: jdk
 	$(MVN) package -DskipTests
-	$(MVN) -Plambda-api package -DskipTests
-	$(MVN) -Plambda-jobs package -DskipTests
+	@if [ -n "$(NATIVE)" ]; then $(MAKE) --no-print-directory native; else \
+	  $(MVN) -Plambda-api package -DskipTests && $(MVN) -Plambda-jobs package -DskipTests; fi
 	mkdir -p target/lambda/api target/lambda/jobs
 	cp target/lambda-api/function.zip target/lambda/api/function.zip
 	cp target/lambda-jobs/function.zip target/lambda/jobs/function.zip
-	@echo "Packaged: target/lambda/api/function.zip, target/lambda/jobs/function.zip, target/quarkus-app (connector)"
+	@echo "Packaged ($(LAMBDA_RUNTIME)): target/lambda/api/function.zip, target/lambda/jobs/function.zip, target/quarkus-app (connector image context)"
 
 # Native executables. A local GraalVM/Mandrel (native-image on PATH or in GRAALVM_HOME) is used when
 # present, else Quarkus's container build (needs docker or podman); it says which.
@@ -78,10 +81,14 @@ native-sources: jdk
 	$(MVN) package -DskipTests -Dnative -Dquarkus.native.sources-only=true
 	@test -f target/native-sources/native-image.args && echo "native-sources: OK (target/native-sources/native-image.args)"
 
+# STAGE picks infra/stages/$(STAGE).json; the first run is guided (VPC, subnets, connector image).
 deploy: package
 	@command -v sam >/dev/null 2>&1 || { echo "Install the AWS SAM CLI first (see docs/deploy.md)"; exit 1; }
-	sam deploy --template-file template.yaml --stack-name parley-$(STAGE) --capabilities CAPABILITY_IAM CAPABILITY_NAMED_IAM \
-	  --resolve-s3 --parameter-overrides $$(python3 -c 'import json,sys; print(" ".join(f"{k}={v}" for k,v in json.load(open(sys.argv[1])).items()))' infra/stages/$(STAGE).json)
+	sam deploy $$( [ -f samconfig.toml ] && grep -q "^\[$(STAGE)" samconfig.toml || echo --guided ) \
+	  --template-file template.yaml --stack-name parley-$(STAGE) --config-env $(STAGE) \
+	  --capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND --resolve-s3 \
+	  --parameter-overrides $$(python3 -c 'import json,sys; p=json.load(open(sys.argv[1]))["Parameters"]; p["LambdaRuntime"]=sys.argv[2]; print(" ".join(f"{k}={v}" for k,v in p.items()))' infra/stages/$(STAGE).json $(LAMBDA_RUNTIME)) \
+	  --tags $$(python3 -c 'import json,sys; print(" ".join(f"{k}={v}" for k,v in json.load(open(sys.argv[1])).get("Tags",{}).items()))' infra/stages/$(STAGE).json)
 
 services-start:
 	scripts/services.sh start

@@ -85,6 +85,16 @@ class TemplateTest {
             "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:BatchWriteItem");
     /** What IdempotencyStore calls on the idempotency table. */
     private static final List<String> IDEMPOTENCY_TABLE_CALLS = List.of("dynamodb:GetItem", "dynamodb:PutItem");
+    /** What the events outbox calls: append (every role that changes a status), read (API listing, webhooks). */
+    private static final List<String> EVENTS_APPEND_CALLS = List.of("dynamodb:PutItem");
+    private static final List<String> EVENTS_READ_CALLS = List.of("dynamodb:PutItem", "dynamodb:Query");
+    /** What the API calls on the inbound store: quote lookups and listings, chats, usage. */
+    private static final List<String> INBOUND_READ_CALLS = List.of("dynamodb:GetItem", "dynamodb:Query");
+    private static final List<String> CHATS_READ_CALLS = List.of("dynamodb:Query");
+    private static final List<String> USAGE_READ_CALLS = List.of("dynamodb:GetItem");
+    /** What the connector's InboundHandler calls: store the message, upsert the chat, count. */
+    private static final List<String> INBOUND_WRITE_CALLS = List.of("dynamodb:PutItem");
+    private static final List<String> UPSERT_CALLS = List.of("dynamodb:UpdateItem");
     /** What a lease store needs at least: read a lease, take or renew it conditionally. */
     private static final List<String> LEASE_TABLE_CALLS = List.of("dynamodb:GetItem", "dynamodb:PutItem",
             "dynamodb:UpdateItem");
@@ -411,14 +421,23 @@ class TemplateTest {
         if (roles.contains("api")) {
             table(needs, definitions, tables.messages(), MESSAGE_TABLE_CALLS, "api: MessageStore");
             table(needs, definitions, tables.idempotency(), IDEMPOTENCY_TABLE_CALLS, "api: IdempotencyStore");
+            table(needs, definitions, tables.events(), EVENTS_READ_CALLS, "api: EventOutbox (removal events, listing)");
+            table(needs, definitions, tables.inbound(), INBOUND_READ_CALLS, "api: InboundStore (quotes, listing)");
+            table(needs, definitions, tables.chats(), CHATS_READ_CALLS, "api: InboundStore chats");
+            table(needs, definitions, tables.usage(), USAGE_READ_CALLS, "api: InboundStore usage");
             queues(needs, config, QUEUE_SEND_CALLS, "api: MessageService enqueues");
         }
         if (roles.contains("jobs")) {
             table(needs, definitions, tables.messages(), MESSAGE_TABLE_CALLS, "jobs: MessageStore");
+            table(needs, definitions, tables.events(), EVENTS_READ_CALLS, "jobs: EventOutbox (expiry events, webhooks)");
             queues(needs, config, QUEUE_SEND_CALLS, "jobs: promotion and repair enqueue");
         }
         if (roles.contains("connector")) {
             table(needs, definitions, tables.messages(), MESSAGE_TABLE_CALLS, "connector: MessageStore");
+            table(needs, definitions, tables.events(), EVENTS_APPEND_CALLS, "connector: EventOutbox");
+            table(needs, definitions, tables.inbound(), INBOUND_WRITE_CALLS, "connector: InboundHandler");
+            table(needs, definitions, tables.chats(), UPSERT_CALLS, "connector: InboundHandler chats");
+            table(needs, definitions, tables.usage(), UPSERT_CALLS, "connector: InboundHandler usage");
             table(needs, definitions, config.aws().tablePrefix() + "leases", LEASE_TABLE_CALLS, "connector: shard leases");
             queues(needs, config, QUEUE_CONSUME_CALLS, "connector: pollers and lanes");
         }
