@@ -33,6 +33,9 @@ public class DynamoTables {
     /** Sparse index of messages held outside SQS while their device is offline, oldest first. */
     public static final String MESSAGES_HELD = "held-device";
 
+    /** Partition key of the leases table, as the lock client is configured to use it. */
+    public static final String LEASE_KEY = "key";
+
     private final ParleyConfig config;
 
     public DynamoTables(ParleyConfig config) {
@@ -61,6 +64,11 @@ public class DynamoTables {
 
     public String idempotency() {
         return config.aws().tablePrefix() + "idempotency";
+    }
+
+    /** Shard leases and connector memberships, kept by the DynamoDB lock client (ADR 0005). */
+    public String leases() {
+        return config.aws().tablePrefix() + "leases";
     }
 
     /** Every table this build uses, as it must exist. */
@@ -115,7 +123,14 @@ public class DynamoTables {
                 .attributeDefinitions(attr("deviceId"), attr("period"))
                 .keySchema(hash("deviceId"), range("period"))
                 .build();
-        return List.of(messages, idempotency, events, inbound, chats, usage);
+        // Lease items of the lock client: "shard-<n>" and "member-<owner>", keyed by the attribute it is told to use.
+        CreateTableRequest leases = CreateTableRequest.builder()
+                .tableName(leases())
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(attr(LEASE_KEY))
+                .keySchema(hash(LEASE_KEY))
+                .build();
+        return List.of(messages, idempotency, events, inbound, chats, usage, leases);
     }
 
     /** Tables with a TTL attribute, by table name. */

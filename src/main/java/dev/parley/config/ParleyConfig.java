@@ -158,6 +158,28 @@ public interface ParleyConfig {
         /** Attempts after a transient driver failure before the message fails. */
         @WithDefault("5")
         int retries();
+
+        /**
+         * Whether connectors share the shards through leases in DynamoDB (ADR 0005). Off, this connector owns every
+         * shard, which is only right when it is the only one.
+         */
+        @WithDefault("true")
+        boolean leases();
+
+        /**
+         * How long a shard lease stays valid without a heartbeat. A dead connector's shards are taken over within
+         * this plus two heartbeat periods.
+         */
+        @WithDefault("20s")
+        Duration leaseDuration();
+
+        /** How often leases are renewed and free or lapsed ones are tried; at most half the lease duration. */
+        @WithDefault("5s")
+        Duration heartbeat();
+
+        /** Start of this connector's lease owner id (e.g. the host name); every start adds a random suffix. */
+        @WithDefault("connector")
+        String name();
     }
 
     /** The WhatsApp driver. */

@@ -1,5 +1,6 @@
 package dev.parley.connector;
 
+import dev.parley.aws.DynamoTables;
 import dev.parley.config.ParleyConfig;
 import dev.parley.device.Device;
 import dev.parley.device.DeviceStatus;
@@ -16,26 +17,36 @@ import dev.parley.queue.OutboundQueue;
 import dev.parley.queue.QueueAddress;
 import dev.parley.queue.ReceivedMessage;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The connector role: keeps a driver session for every device of its shards, consumes those shards'
- * four priority queues, and feeds each entry to its device's {@link DeviceLane}, which sends in
+ * The connector role: keeps a driver session for every device of the shards it owns, consumes those
+ * shards' four priority queues, and feeds each entry to its device's {@link DeviceLane}, which sends in
  * priority order at the plan's rate while the device is online. A slow, rate-limited or offline device
  * never holds up another: each has its own lane, and pollers never wait on a lane.
+ *
+ * <p>Which shards it owns changes while it runs: {@link ShardLeases} shares them among the live connectors
+ * (ADR 0005). Gaining a shard starts its device sessions and pollers; losing or releasing one stops its
+ * pollers, hands its lanes' entries back to the queues and ends its device sessions.
  */
 @ApplicationScoped
 public class Connector implements DriverListener {
@@ -54,19 +65,39 @@ public class Connector implements DriverListener {
     private final WhatsAppDriver driver;
     private final ParleyConfig config;
     private final Clock clock;
+    private final DynamoDbClient dynamo;
+    private final DynamoTables tables;
+    private final String name;
 
     private final Map<String, Device> devices = new ConcurrentHashMap<>();
     private final Map<String, Integer> rates = new ConcurrentHashMap<>();
     private final Map<String, DeviceStatus> statuses = new ConcurrentHashMap<>();
     private final Map<String, DeviceLane> lanes = new ConcurrentHashMap<>();
     private final ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
-    private final List<Thread> threads = new ArrayList<>();
-    private volatile boolean running;
+    /** Guards the owned shards, their pollers and the device sessions that follow from them. */
+    private final ReentrantLock ownership = new ReentrantLock();
+    private final Map<Integer, List<Thread>> pollers = new ConcurrentHashMap<>();
     private volatile Set<Integer> shards = Set.of();
+    private volatile boolean running;
+    private volatile String owner;
+    private Thread refresher;
+    private ShardLeases leases;
 
+    @Inject
     public Connector(OutboundQueue queue, MessageSender sender, MessageStore store, HeldMessages held,
                      InboundHandler inbound, DeviceDirectory directory, WhatsAppDriver driver, ParleyConfig config,
-                     Clock clock) {
+                     Clock clock, DynamoDbClient dynamo, DynamoTables tables) {
+        this(queue, sender, store, held, inbound, directory, driver, config, clock, dynamo, tables,
+                config.connector().name());
+    }
+
+    /**
+     * A connector with its own driver and name, e.g. a second connector in one process; {@code sender} must send
+     * through {@code driver}. Its lease owner id is {@code name} plus a random suffix, new at every start.
+     */
+    public Connector(OutboundQueue queue, MessageSender sender, MessageStore store, HeldMessages held,
+                     InboundHandler inbound, DeviceDirectory directory, WhatsAppDriver driver, ParleyConfig config,
+                     Clock clock, DynamoDbClient dynamo, DynamoTables tables, String name) {
         this.queue = queue;
         this.sender = sender;
         this.store = store;
@@ -76,51 +107,73 @@ public class Connector implements DriverListener {
         this.driver = driver;
         this.config = config;
         this.clock = clock;
+        this.dynamo = dynamo;
+        this.tables = tables;
+        this.name = name;
     }
 
-    /** Starts sessions and pollers for every shard; idempotent. */
+    /**
+     * Starts the connector; idempotent. With leases (the default) it registers, takes its share of the free
+     * shards before returning (all of them when it is alone) and keeps balancing; without, it owns every shard.
+     */
     public synchronized void start() {
         if (running) {
             return;
         }
         running = true;
-        shards = Set.copyOf(IntStream.range(0, config.shards()).boxed().toList());
+        owner = name + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         driver.start(this);
-        refreshDevices();
-        threads.add(Thread.ofVirtual().name("connector-devices").start(this::refreshLoop));
-        for (int shard : shards) {
-            for (Priority priority : Priority.values()) {
-                QueueAddress address = new QueueAddress(shard, priority);
-                threads.add(Thread.ofVirtual().name("poll-" + shard + "-" + priority).start(() -> pollLoop(address)));
+        ParleyConfig.Connector settings = config.connector();
+        if (settings.leases()) {
+            leases = new ShardLeases(dynamo, tables.leases(), config.shards(), settings.leaseDuration(),
+                    settings.heartbeat(), owner, new ShardLeases.Listener() {
+                        @Override
+                        public void gained(int shard) {
+                            own(shard);
+                        }
+
+                        @Override
+                        public void lost(int shard) {
+                            disown(shard, true);
+                        }
+                    });
+            leases.start();
+        } else {
+            for (int shard = 0; shard < config.shards(); shard++) {
+                own(shard);
             }
         }
-        LOG.infof("Connector started for shards %s", shards);
+        refresher = Thread.ofVirtual().name("connector-devices").start(this::refreshLoop);
+        LOG.infof("Connector owner=%s started with shards %s", owner, shards());
     }
 
     /**
-     * Stops polling and sending. With {@code handOver}, waiting entries go back to their queues at once;
-     * without, they reappear when their visibility lapses, exactly as after a crash.
+     * Stops polling and sending. With {@code handOver}, waiting entries go back to their queues at once and
+     * every lease is released, so other connectors take the shards over at once; without, nothing is handed
+     * back or released: entries reappear when their visibility lapses and shards move when their leases
+     * lapse, exactly as after a crash.
      */
     public synchronized void stop(boolean handOver) {
         if (!running) {
             return;
         }
         running = false;
-        threads.forEach(Thread::interrupt);
-        for (Thread t : threads) {
-            try {
-                t.join(Duration.ofSeconds(5));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (leases != null) {
+            leases.stop(handOver);
+            leases = null;
         }
-        threads.clear();
-        lanes.values().forEach(lane -> lane.close(handOver));
-        lanes.clear();
+        if (refresher != null) {
+            refresher.interrupt();
+            join(refresher);
+            refresher = null;
+        }
+        for (int shard : shards) {
+            disown(shard, handOver);
+        }
         devices.keySet().forEach(driver::disconnect);
         devices.clear();
         statuses.clear();
-        LOG.info("Connector stopped");
+        LOG.infof("Connector owner=%s stopped", owner);
     }
 
     /** A graceful stop that hands waiting entries back at once. */
@@ -130,6 +183,86 @@ public class Connector implements DriverListener {
 
     public boolean isRunning() {
         return running;
+    }
+
+    /** The shards this connector owns now; for monitoring and tests. */
+    public SortedSet<Integer> shards() {
+        return new TreeSet<>(shards);
+    }
+
+    /** This run's lease owner id (name plus a random suffix), or null before the first start. */
+    public String owner() {
+        return owner;
+    }
+
+    /** Starts a shard's device sessions and its four pollers; a no-op if owned already or stopping. */
+    private void own(int shard) {
+        ownership.lock();
+        try {
+            if (!running || shards.contains(shard)) {
+                return;
+            }
+            Set<Integer> now = new HashSet<>(shards);
+            now.add(shard);
+            shards = Set.copyOf(now);
+            try {
+                refreshDevices();
+            } catch (RuntimeException e) {
+                if (running) {
+                    LOG.warnf(e, "Loading the devices of shard=%d failed; the next refresh retries", shard);
+                }
+            }
+            List<Thread> threads = new ArrayList<>();
+            for (Priority priority : Priority.values()) {
+                QueueAddress address = new QueueAddress(shard, priority);
+                threads.add(Thread.ofVirtual().name("poll-" + shard + "-" + priority).start(() -> pollLoop(address)));
+            }
+            pollers.put(shard, threads);
+        } finally {
+            ownership.unlock();
+        }
+        LOG.infof("Connector owner=%s owns shard=%d", owner, shard);
+    }
+
+    /**
+     * Stops a shard's pollers, closes its devices' lanes (handing their entries back when {@code handOver})
+     * and ends their sessions; a no-op if not owned.
+     */
+    private void disown(int shard, boolean handOver) {
+        ownership.lock();
+        try {
+            if (!shards.contains(shard)) {
+                return;
+            }
+            Set<Integer> now = new HashSet<>(shards);
+            now.remove(shard);
+            shards = Set.copyOf(now);
+            List<Thread> threads = pollers.remove(shard);
+            if (threads != null) {
+                threads.forEach(Thread::interrupt);
+                threads.forEach(Connector::join);
+            }
+            for (Device device : List.copyOf(devices.values())) {
+                if (device.shard == shard) {
+                    forget(device.id, handOver);
+                }
+            }
+        } finally {
+            ownership.unlock();
+        }
+        LOG.infof("Connector owner=%s gave up shard=%d", owner, shard);
+    }
+
+    /** Drops a device's session and lane; {@code handOver} sends its waiting entries back at once. */
+    private void forget(String deviceId, boolean handOver) {
+        devices.remove(deviceId);
+        statuses.remove(deviceId);
+        rates.remove(deviceId);
+        driver.disconnect(deviceId);
+        DeviceLane lane = lanes.remove(deviceId);
+        if (lane != null) {
+            lane.close(handOver);
+        }
     }
 
     @Override
@@ -199,7 +332,12 @@ public class Connector implements DriverListener {
         while (running) {
             try {
                 Thread.sleep(config.connector().deviceRefresh());
-                refreshDevices();
+                ownership.lock();
+                try {
+                    refreshDevices();
+                } finally {
+                    ownership.unlock();
+                }
                 if (++round % RELEASE_SWEEP_EVERY == 0) {
                     // Catches releases missed by a crash or a status flip during a release.
                     for (String id : devices.keySet()) {
@@ -216,8 +354,9 @@ public class Connector implements DriverListener {
         }
     }
 
+    /** Reconciles sessions with the devices of the owned shards; called with {@link #ownership} held. */
     private void refreshDevices() {
-        List<Device> current = directory.devicesOfShards(shards);
+        List<Device> current = shards.isEmpty() ? List.of() : directory.devicesOfShards(shards);
         Map<String, Plan> plans = directory.plans();
         Set<String> seen = new HashSet<>();
         for (Device device : current) {
@@ -237,15 +376,8 @@ public class Connector implements DriverListener {
         }
         for (String id : Set.copyOf(devices.keySet())) {
             if (!seen.contains(id)) {
-                devices.remove(id);
-                statuses.remove(id);
-                rates.remove(id);
-                driver.disconnect(id);
-                DeviceLane lane = lanes.remove(id);
-                if (lane != null) {
-                    // Its entries come back at once and end failed: the device is gone.
-                    lane.close(true);
-                }
+                // Its entries come back at once and end failed: the device is gone.
+                forget(id, true);
                 background.submit(() -> {
                     try {
                         held.failAll(id, DEVICE_DELETED);
@@ -259,15 +391,21 @@ public class Connector implements DriverListener {
 
     private void pollLoop(QueueAddress address) {
         ParleyConfig.Connector settings = config.connector();
-        while (running) {
+        while (running && shards.contains(address.shard())) {
             try {
                 List<ReceivedMessage> batch = queue.receive(address, 10, settings.pollWait(),
                         settings.visibilityTimeout());
+                boolean owned = running && shards.contains(address.shard());
                 for (ReceivedMessage entry : batch) {
-                    route(entry, address.priority());
+                    if (owned) {
+                        route(entry, address.priority());
+                    } else {
+                        // Received as the shard moved away: visible again at once for its new owner.
+                        handBack(entry);
+                    }
                 }
             } catch (RuntimeException e) {
-                if (!running || Thread.currentThread().isInterrupted()) {
+                if (!running || !shards.contains(address.shard()) || Thread.currentThread().isInterrupted()) {
                     return;
                 }
                 LOG.warnf(e, "Polling %s failed; retrying", address);
@@ -303,6 +441,22 @@ public class Connector implements DriverListener {
             }
         } catch (RuntimeException e) {
             LOG.warnf(e, "Handling an entry of unknown device=%s failed", entry.message().deviceId());
+        }
+    }
+
+    private void handBack(ReceivedMessage entry) {
+        try {
+            queue.retryAfter(entry, Duration.ZERO);
+        } catch (RuntimeException e) {
+            LOG.debugf("Hand-back of an entry failed; it returns after its visibility lapses: %s", e.getMessage());
+        }
+    }
+
+    private static void join(Thread thread) {
+        try {
+            thread.join(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -29,6 +29,8 @@ final class DeviceLane {
     private static final Logger LOG = Logger.getLogger(DeviceLane.class);
     /** Longest real-time wait between checks, so clock changes and status flips are noticed quickly. */
     private static final long MAX_WAIT_MILLIS = 200;
+    /** How long a hand-over waits for a send in flight before interrupting it. */
+    private static final Duration IN_FLIGHT_GRACE = Duration.ofSeconds(10);
 
     /** Ordering of waiting entries: priority (urgent first), then creation time, then id. */
     static final Comparator<Waiting> ORDER = Comparator
@@ -135,8 +137,9 @@ final class DeviceLane {
     }
 
     /**
-     * Stops the lane. With {@code handOver}, waiting entries return to their queues at once for whoever
-     * sends next; without, they are abandoned and reappear when their visibility lapses, as after a crash.
+     * Stops the lane. With {@code handOver}, a send in flight finishes first and waiting entries return to
+     * their queues at once for whoever sends next; without, the lane stops at once and its entries are
+     * abandoned, reappearing when their visibility lapses, as after a crash.
      */
     void close(boolean handOver) {
         List<Waiting> left;
@@ -148,6 +151,14 @@ final class DeviceLane {
             changed.signalAll();
         } finally {
             lock.unlock();
+        }
+        if (handOver && thread != Thread.currentThread()) {
+            // Interrupted halfway, a send could leave its record claimed and go out again from the next owner.
+            try {
+                thread.join(IN_FLIGHT_GRACE);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         thread.interrupt();
         if (handOver) {
@@ -179,6 +190,9 @@ final class DeviceLane {
         List<Waiting> toExtend = List.of();
         lock.lock();
         try {
+            if (!open) {
+                return;
+            }
             toExtend = dueForExtension();
             if (waiting.isEmpty()) {
                 if (toExtend.isEmpty()) {
