@@ -10,6 +10,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import static dev.parley.aws.Attr.n;
+import static dev.parley.aws.Attr.s;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 
 import java.time.Clock;
@@ -152,9 +155,6 @@ public class EventOutbox {
         }
     }
 
-    private static AttributeValue s(String value) {
-        return AttributeValue.builder().s(value).build();
-    }
 
     private static void runQuietly(Runnable r) {
         try {

@@ -5,6 +5,9 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import static dev.parley.aws.Attr.n;
+import static dev.parley.aws.Attr.s;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 
 import java.time.Instant;
@@ -133,11 +136,5 @@ public class InboundStore {
                 Instant.parse(item.get("receivedAt").s()));
     }
 
-    private static AttributeValue s(String value) {
-        return AttributeValue.builder().s(value).build();
-    }
 
-    private static AttributeValue n(long value) {
-        return AttributeValue.builder().n(Long.toString(value)).build();
-    }
 }

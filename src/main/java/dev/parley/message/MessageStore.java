@@ -1,5 +1,6 @@
 package dev.parley.message;
 
+import dev.parley.aws.Attr;
 import dev.parley.aws.DynamoTables;
 import dev.parley.event.EventOutbox;
 import dev.parley.event.EventTypes;
@@ -457,11 +458,11 @@ public class MessageStore {
     }
 
     public static AttributeValue s(String value) {
-        return AttributeValue.builder().s(value).build();
+        return Attr.s(value);
     }
 
     public static AttributeValue n(long value) {
-        return AttributeValue.builder().n(Long.toString(value)).build();
+        return Attr.n(value);
     }
 
     private static void putIfPresent(Map<String, AttributeValue> item, String name, String value) {
