@@ -74,8 +74,7 @@ public class EventOutbox {
             item.put("deviceId", s(event.device()));
         }
         item.put("data", s(write(event)));
-        item.put("expiresAt", AttributeValue.builder()
-                .n(Long.toString(event.createdAt().plus(retention).getEpochSecond())).build());
+        item.put("expiresAt", n(event.createdAt().plus(retention).getEpochSecond()));
         return Uni.createFrom().completionStage(() -> dynamo.putItem(b -> b.tableName(tables.events()).item(item)))
                 .invoke(() -> listeners.forEach(EventOutbox::runQuietly))
                 .replaceWithVoid();
