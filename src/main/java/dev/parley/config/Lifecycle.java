@@ -3,6 +3,7 @@ package dev.parley.config;
 import dev.parley.account.DemoAccount;
 import dev.parley.aws.AwsProvisioner;
 import dev.parley.connector.Connector;
+import dev.parley.webhook.WebhookDispatcher;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,14 +19,16 @@ public class Lifecycle {
     private final AwsProvisioner provisioner;
     private final DemoAccount demo;
     private final Connector connector;
+    private final WebhookDispatcher webhooks;
     private final Roles roles;
     private final ParleyConfig config;
 
-    public Lifecycle(AwsProvisioner provisioner, DemoAccount demo, Connector connector, Roles roles,
-                     ParleyConfig config) {
+    public Lifecycle(AwsProvisioner provisioner, DemoAccount demo, Connector connector, WebhookDispatcher webhooks,
+                     Roles roles, ParleyConfig config) {
         this.provisioner = provisioner;
         this.demo = demo;
         this.connector = connector;
+        this.webhooks = webhooks;
         this.roles = roles;
         this.config = config;
     }
@@ -40,9 +43,13 @@ public class Lifecycle {
         if (roles.connector()) {
             connector.start();
         }
+        if (roles.jobs()) {
+            webhooks.start();
+        }
     }
 
     void onStop(@Observes ShutdownEvent event) {
+        webhooks.stop();
         connector.stop(true);
     }
 }

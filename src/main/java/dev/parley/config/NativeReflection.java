@@ -4,7 +4,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * Types that Jackson reads or writes outside a REST signature (queue bodies, bulk items, idempotency
- * fingerprints, Lambda results), registered for reflection so native executables can (de)serialize them.
+ * fingerprints, Lambda results, webhook bodies), registered for reflection so native executables can (de)serialize them.
  * REST request and response types are registered by Quarkus itself.
  */
 @RegisterForReflection(targets = {
@@ -22,7 +22,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         dev.parley.message.BulkService.ItemResult.class,
         dev.parley.error.Problem.class,
         dev.parley.jobs.lambda.JobResult.class,
-        dev.parley.driver.sandbox.SandboxDriver.SentMessage.class
+        dev.parley.driver.sandbox.SandboxDriver.SentMessage.class,
+        dev.parley.event.Event.class
 })
 public final class NativeReflection {
 
