@@ -207,6 +207,10 @@ public interface ParleyConfig {
         @WithDefault("120s")
         Duration visibilityTimeout();
 
+        /** How long a device stays offline before its owner is emailed (once per outage). */
+        @WithDefault("5m")
+        Duration unreachableAfter();
+
         /** Delay before an entry that found its device's lane full is handed out again. */
         @WithDefault("30s")
         Duration overflowDelay();

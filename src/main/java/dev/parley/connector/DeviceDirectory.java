@@ -11,6 +11,7 @@ import dev.parley.plan.PlanRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.vertx.VertxContextSupport;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 
 import java.time.Instant;
 import java.util.Collection;
@@ -28,11 +29,27 @@ public class DeviceDirectory {
     private final DeviceRepository devices;
     private final PlanRepository plans;
     private final EventOutbox outbox;
+    private final Event<StatusChanged> statusChanged;
 
-    public DeviceDirectory(DeviceRepository devices, PlanRepository plans, EventOutbox outbox) {
+    public DeviceDirectory(DeviceRepository devices, PlanRepository plans, EventOutbox outbox,
+                           Event<StatusChanged> statusChanged) {
         this.devices = devices;
         this.plans = plans;
         this.outbox = outbox;
+        this.statusChanged = statusChanged;
+    }
+
+    /** Marks the device's current outage as alerted; false when it already was (another process did it). */
+    public boolean markOutageAlerted(String deviceId) {
+        Integer marked = await(() -> Panache.withTransaction(() -> devices.update(
+                "outageAlertedAt = ?1 where id = ?2 and outageAlertedAt is null", Instant.now(), deviceId)));
+        return marked != null && marked > 0;
+    }
+
+    /** Ends the device's outage: the next one alerts again. */
+    public void clearOutage(String deviceId) {
+        await(() -> Panache.withTransaction(() -> devices.update(
+                "outageAlertedAt = null where id = ?1 and outageAlertedAt is not null", deviceId)));
     }
 
     /** Every plan by name. */
@@ -49,12 +66,17 @@ public class DeviceDirectory {
         return await(() -> Panache.withSession(() -> devices.findById(deviceId)));
     }
 
+    /** A device's stored status changed; observed in process (outage alerts). */
+    public record StatusChanged(String deviceId, DeviceStatus status) {
+    }
+
     /** Records a status change and, when it changed anything, raises {@code device:status:update}. */
     public void recordStatus(String deviceId, DeviceStatus status, Instant at) {
         Integer changed = await(() -> Panache.withTransaction(() -> devices.updateStatus(deviceId, status, at)));
         if (changed == null || changed == 0) {
             return;
         }
+        statusChanged.fire(new StatusChanged(deviceId, status));
         Device device = find(deviceId);
         if (device != null) {
             outbox.append(outbox.create(EventTypes.DEVICE_STATUS_UPDATE, device.accountId, device.id,

@@ -36,4 +36,8 @@ public class Device {
 
     @Column(name = "created_at")
     public Instant createdAt;
+
+    /** When the owner was emailed about the current outage; null while online or not yet alerted. */
+    @Column(name = "outage_alerted_at")
+    public Instant outageAlertedAt;
 }

@@ -1,0 +1,81 @@
+package dev.parley.connector;
+
+import dev.parley.config.ParleyConfig;
+import dev.parley.device.Device;
+import dev.parley.device.DeviceStatus;
+import dev.parley.notify.OwnerNotifier;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Emails a device's owner when the device stays unreachable for {@code parley.connector.unreachable-after}
+ * after it went offline (the driver has given up its reconnect attempts by then), once per outage: the
+ * outage is marked on the device row, so a restarted or another connector does not email again, and the
+ * mark is cleared when the device comes back online.
+ */
+@ApplicationScoped
+public class DeviceAlerts {
+
+    private static final Logger LOG = Logger.getLogger(DeviceAlerts.class);
+
+    private final DeviceDirectory directory;
+    private final OwnerNotifier notifier;
+    private final Duration after;
+    private final Map<String, ScheduledFuture<?>> pending = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofVirtual().name("device-alerts").factory());
+
+    public DeviceAlerts(DeviceDirectory directory, OwnerNotifier notifier, ParleyConfig config) {
+        this.directory = directory;
+        this.notifier = notifier;
+        this.after = config.connector().unreachableAfter();
+    }
+
+    /** Follows a device's status: an offline device is checked again later; an online one ends the outage. */
+    void statusChanged(@Observes DeviceDirectory.StatusChanged change) {
+        String deviceId = change.deviceId();
+        DeviceStatus status = change.status();
+        ScheduledFuture<?> previous = pending.remove(deviceId);
+        if (previous != null) {
+            previous.cancel(false);
+        }
+        if (status == DeviceStatus.offline) {
+            pending.put(deviceId, timer.schedule(() -> check(deviceId), after.toMillis(), TimeUnit.MILLISECONDS));
+        } else if (status == DeviceStatus.online) {
+            directory.clearOutage(deviceId);
+        }
+    }
+
+    private void check(String deviceId) {
+        pending.remove(deviceId);
+        try {
+            Device device = directory.find(deviceId);
+            if (device == null || device.status != DeviceStatus.offline || !directory.markOutageAlerted(deviceId)) {
+                return;
+            }
+            notifier.email(device.accountId, "Parley: device \"" + device.name + "\" is unreachable",
+                    "Your WhatsApp device \"" + device.name + "\" (" + device.phone + ", id " + device.id
+                            + ") has been unreachable since " + device.statusAt + ".\n\n"
+                            + "Its messages are kept and will be sent, in order, once it is back online. "
+                            + "Check that the phone has power and a network connection, and that WhatsApp is open.\n")
+                    .await().indefinitely();
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "Could not alert the owner of unreachable device=%s", deviceId);
+        }
+    }
+
+    @PreDestroy
+    void shutdown() {
+        timer.shutdownNow();
+    }
+}
