@@ -1,0 +1,62 @@
+package dev.parley.webhook;
+
+import dev.parley.event.EventOutbox;
+import dev.parley.event.EventTypes;
+import dev.parley.support.Api;
+import dev.parley.support.WebhookReceiver;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Without the jobs role nothing is dispatched by itself; a cron or Lambda sweep ({@link WebhookDispatcher#run()})
+ * delivers what waits and reports the batches it delivered.
+ */
+@QuarkusTest
+@TestProfile(WebhookSweepTest.NoJobsRole.class)
+class WebhookSweepTest {
+
+    /** The api and connector roles only: no dispatcher loop. */
+    public static class NoJobsRole implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("parley.roles", "api,connector");
+        }
+    }
+
+    @Inject
+    WebhookDispatcher dispatcher;
+    @Inject
+    EventOutbox outbox;
+
+    @Test
+    void a_sweep_delivers_what_waits_when_no_dispatcher_loop_runs() throws Exception {
+        Api.Tenant tenant = Api.newAccount();
+        try (WebhookReceiver receiver = WebhookReceiver.start()) {
+            String id = given().header("Token", tenant.token()).contentType(ContentType.JSON)
+                    .body(Map.of("url", receiver.url(), "batchSize", 2)).post("/v1/webhooks")
+                    .then().statusCode(201).extract().path("id");
+            for (int i = 0; i < 5; i++) {
+                outbox.append(outbox.create(EventTypes.MESSAGE_IN_NEW, tenant.accountId(), null, Map.of("n", i)))
+                        .await().atMost(Duration.ofSeconds(10));
+            }
+            Thread.sleep(1500);
+            assertThat(receiver.requests()).isEmpty();
+
+            assertThat(dispatcher.run()).isEqualTo(3);
+
+            assertThat(receiver.accepted()).extracting(r -> r.eventIds().size()).containsExactly(2, 2, 1);
+            assertThat(dispatcher.run()).isZero();
+            given().header("Token", tenant.token()).delete("/v1/webhooks/" + id).then().statusCode(204);
+        }
+    }
+}
