@@ -27,10 +27,12 @@ public class WebhookRepository implements PanacheRepositoryBase<WebhookEndpoint,
         return count("accountId", accountId);
     }
 
-    /** Ids of active endpoints whose next attempt is due and that nobody holds, oldest due first. */
+    /**
+     * Ids of active endpoints whose next attempt is due, oldest due first. Held ones are included: a turn
+     * requested while one is in flight runs right after it, and the lease decides who delivers.
+     */
     public Uni<List<String>> dueIds(Instant now, int limit) {
-        return find("status = ?1 and nextAttemptAt <= ?2 and (leaseUntil is null or leaseUntil < ?2)",
-                Sort.by("nextAttemptAt"), WebhookStatus.active, now)
+        return find("status = ?1 and nextAttemptAt <= ?2", Sort.by("nextAttemptAt"), WebhookStatus.active, now)
                 .range(0, limit - 1).list()
                 .map(list -> list.stream().map(e -> e.id).toList());
     }
