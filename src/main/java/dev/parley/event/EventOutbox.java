@@ -91,11 +91,16 @@ public class EventOutbox {
      */
     public Uni<List<Event>> after(String account, String afterKey, Instant until, Set<String> types, String device,
                                   int limit) {
+        String upper = String.format("%013d~", until.toEpochMilli());
+        if (afterKey != null && afterKey.compareTo(upper) >= 0) {
+            // Nothing can lie after the cursor and before the bound; DynamoDB rejects reversed bounds.
+            return Uni.createFrom().item(List.of());
+        }
         Map<String, String> names = new HashMap<>(Map.of("#k", "eventKey"));
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":a", s(account));
         values.put(":from", s(afterKey == null ? "0" : afterKey + "\u0000"));
-        values.put(":to", s(String.format("%013d~", until.toEpochMilli())));
+        values.put(":to", s(upper));
         List<String> filters = new ArrayList<>();
         if (types != null && !types.isEmpty()) {
             names.put("#t", "type");
