@@ -27,9 +27,31 @@ public class DemoAccount {
             }
             AccountService.CreatedAccount created = VertxContextSupport.subscribeAndAwait(
                     () -> accounts.create("Demo", "demo@example.com"));
-            print(created.token().plain());
+            String token = created.token().plain();
+            // Start-up observers run before the HTTP server listens: print once it does, so the recipe works at once.
+            Thread.ofVirtual().name("demo-banner").start(() -> {
+                awaitListening();
+                print(token);
+            });
         } catch (Throwable t) {
             throw new IllegalStateException("Could not create the demo account", t);
+        }
+    }
+
+    private void awaitListening() {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 200);
+                return;
+            } catch (java.io.IOException e) {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 
