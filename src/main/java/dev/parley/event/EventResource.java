@@ -2,6 +2,7 @@ package dev.parley.event;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.parley.account.Caller;
+import dev.parley.common.QueryParams;
 import dev.parley.error.ApiException;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
@@ -45,7 +46,7 @@ public class EventResource {
     @GET
     public Uni<EventPage> list(@QueryParam("type") String type, @QueryParam("device") String device,
                                @QueryParam("after") String after, @QueryParam("size") String size) {
-        int limit = parseSize(size);
+        int limit = QueryParams.size(size, 100, MAX_SIZE);
         Set<String> types = new LinkedHashSet<>();
         if (type != null && !type.isBlank()) {
             for (String t : Arrays.stream(type.split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList()) {
@@ -62,18 +63,5 @@ public class EventResource {
         return outbox.after(caller.accountId(), after, clock.instant(), types, deviceFilter, limit)
                 .map(events -> new EventPage(events,
                         events.size() == limit ? events.getLast().key() : null));
-    }
-
-    private static int parseSize(String size) {
-        int n;
-        try {
-            n = size == null || size.isBlank() ? 100 : Integer.parseInt(size.trim());
-        } catch (NumberFormatException e) {
-            n = -1;
-        }
-        if (n < 1 || n > MAX_SIZE) {
-            throw ApiException.invalid("size", "size must be between 1 and " + MAX_SIZE);
-        }
-        return n;
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.account.TokenHasher;
 import dev.parley.common.Ids;
 import dev.parley.common.PhoneNumber;
+import dev.parley.common.QueryParams;
 import dev.parley.config.ParleyConfig;
 import dev.parley.device.Device;
 import dev.parley.device.DeviceService;
@@ -23,8 +24,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -208,10 +207,7 @@ public class MessageService {
     }
 
     public Uni<MessagePage> list(String accountId, ListQuery q) {
-        int pageSize = parseSize(q.size());
-        if (pageSize < 1 || pageSize > config.api().maxPageSize()) {
-            throw ApiException.invalid("size", "size must be between 1 and " + config.api().maxPageSize());
-        }
+        int pageSize = QueryParams.size(q.size(), config.api().defaultPageSize(), config.api().maxPageSize());
         MessageStatus status = null;
         if (q.status() != null && !q.status().isBlank()) {
             try {
@@ -224,8 +220,8 @@ public class MessageService {
         String phone = q.phone() == null || q.phone().isBlank() ? null : PhoneNumber.of(q.phone(), "phone").e164();
         String group = blankToNull(q.group());
         String reference = blankToNull(q.reference());
-        Instant from = instantParam(q.createdAfter(), "createdAfter");
-        Instant to = instantParam(q.createdBefore(), "createdBefore");
+        Instant from = QueryParams.instant(q.createdAfter(), "createdAfter");
+        Instant to = QueryParams.instant(q.createdBefore(), "createdBefore");
         String device = blankToNull(q.device());
         Map<String, AttributeValue> after = decodeCursor(q.cursor(), accountId, device);
         MessageStore.Filter filter = new MessageStore.Filter(accountId, device, status, priority, phone, group,
@@ -278,27 +274,8 @@ public class MessageService {
         }
     }
 
-    private int parseSize(String size) {
-        try {
-            return size == null || size.isBlank() ? config.api().defaultPageSize() : Integer.parseInt(size.trim());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
-
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value.trim();
-    }
-
-    private static Instant instantParam(String value, String field) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(value.trim()).toInstant();
-        } catch (DateTimeParseException e) {
-            throw ApiException.invalid(field, field + " must be an ISO-8601 date-time with offset");
-        }
     }
 
     private String encodeCursor(Map<String, AttributeValue> key) {
