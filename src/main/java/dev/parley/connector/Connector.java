@@ -11,7 +11,7 @@ import dev.parley.driver.Receipt;
 import dev.parley.driver.WhatsAppDriver;
 import dev.parley.message.MessageStatus;
 import dev.parley.message.MessageStore;
-import dev.parley.message.Priority;
+import dev.parley.common.Priority;
 import dev.parley.plan.Plan;
 import dev.parley.queue.OutboundQueue;
 import dev.parley.queue.QueueAddress;
@@ -310,7 +310,12 @@ public class Connector implements DriverListener {
     public void onIncoming(String deviceId, IncomingMessage message) {
         background.submit(() -> {
             try {
-                inbound.handle(deviceId, message);
+                Device device = directory.find(deviceId);
+                if (device == null) {
+                    LOG.debugf("Incoming message for unknown device=%s dropped", deviceId);
+                    return;
+                }
+                inbound.handle(device, directory.plans().get(device.plan), message);
             } catch (RuntimeException e) {
                 LOG.warnf(e, "Could not record an incoming message on device=%s", deviceId);
             }

@@ -1,6 +1,6 @@
 package dev.parley.connector;
 
-import dev.parley.message.Priority;
+import dev.parley.common.Priority;
 import dev.parley.queue.OutboundQueue;
 import dev.parley.queue.ReceivedMessage;
 import org.jboss.logging.Logger;

@@ -1,6 +1,6 @@
 package dev.parley.driver;
 
-import dev.parley.message.MessageContent;
+import dev.parley.common.MessageContent;
 
 /**
  * What a driver is asked to send: our message id (for logs), the recipient (an E.164 number or a

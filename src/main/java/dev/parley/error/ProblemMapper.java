@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import jakarta.enterprise.inject.Instance;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.NotSupportedException;
@@ -13,7 +14,6 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
-import software.amazon.awssdk.core.exception.SdkException;
 
 import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
@@ -25,6 +25,12 @@ import java.util.stream.Collectors;
 public class ProblemMapper {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+
+    private final Instance<FailureTranslator> translators;
+
+    public ProblemMapper(Instance<FailureTranslator> translators) {
+        this.translators = translators;
+    }
 
     @ServerExceptionMapper
     public Response api(ApiException e, UriInfo uri) {
@@ -90,21 +96,17 @@ public class ProblemMapper {
         return respond(status, type, detail, null, uri);
     }
 
-    /** A backing AWS service failed or is unreachable: the client may retry. */
-    @ServerExceptionMapper
-    public Response backend(SdkException e, UriInfo uri) {
-        LOG.warnf("Backing service error on %s: %s", uri.getPath(), e.getMessage());
-        return respond(503, "unavailable", "A backing service is unavailable; retry shortly", null, uri);
-    }
-
     @ServerExceptionMapper
     public Response unexpected(Exception e, UriInfo uri) {
         Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
         if (cause instanceof ApiException api) {
             return api(api, uri);
         }
-        if (cause instanceof SdkException sdk) {
-            return backend(sdk, uri);
+        for (FailureTranslator translator : translators) {
+            var problem = translator.translate(cause);
+            if (problem.isPresent()) {
+                return api(problem.get(), uri);
+            }
         }
         LOG.errorf(e, "Unhandled error on %s", uri.getPath());
         return respond(500, "internal", "An unexpected error occurred; it has been logged", null, uri);

@@ -1,7 +1,6 @@
 package dev.parley.inbound;
 
 import dev.parley.common.Ids;
-import dev.parley.connector.DeviceDirectory;
 import dev.parley.device.Device;
 import dev.parley.driver.IncomingMessage;
 import dev.parley.event.EventOutbox;
@@ -23,25 +22,21 @@ public class InboundHandler {
     private static final Logger LOG = Logger.getLogger(InboundHandler.class);
 
     private final InboundStore store;
-    private final DeviceDirectory directory;
     private final EventOutbox outbox;
     private final Clock clock;
 
-    public InboundHandler(InboundStore store, DeviceDirectory directory, EventOutbox outbox, Clock clock) {
+    public InboundHandler(InboundStore store, EventOutbox outbox, Clock clock) {
         this.store = store;
-        this.directory = directory;
         this.outbox = outbox;
         this.clock = clock;
     }
 
-    /** Handles one incoming message of a device; blocking, for the connector's own threads. */
-    public void handle(String deviceId, IncomingMessage incoming) {
-        Device device = directory.find(deviceId);
-        if (device == null) {
-            LOG.debugf("Incoming message for unknown device=%s dropped", deviceId);
-            return;
-        }
-        Plan plan = directory.plans().get(device.plan);
+    /**
+     * Handles one incoming message of a device on the given plan (the caller knows both, so this
+     * package needs no device lookup); blocking, for the connector's own threads.
+     */
+    public void handle(Device device, Plan plan, IncomingMessage incoming) {
+        String deviceId = device.id;
         if (plan == null || !plan.incoming) {
             store.count(deviceId, incoming.at(), "inboundHidden").await().indefinitely();
             return;

@@ -1,5 +1,9 @@
 package dev.parley.message;
 
+import dev.parley.common.MessageContent;
+
+import dev.parley.common.Priority;
+
 import java.time.Instant;
 
 /**

@@ -1,10 +1,14 @@
 package dev.parley.message;
 
+import dev.parley.common.MessageContent;
+
+import dev.parley.common.Priority;
+
 import dev.parley.common.PhoneNumber;
 import dev.parley.config.ParleyConfig;
 import dev.parley.error.ApiException;
-import dev.parley.message.MessageContent.Kind;
-import dev.parley.message.MessageContent.MediaType;
+import dev.parley.common.MessageContent.Kind;
+import dev.parley.common.MessageContent.MediaType;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.net.URI;

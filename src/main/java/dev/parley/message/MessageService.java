@@ -1,5 +1,7 @@
 package dev.parley.message;
 
+import dev.parley.common.Priority;
+
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.account.TokenHasher;

@@ -1,6 +1,6 @@
 package dev.parley.queue;
 
-import dev.parley.message.Priority;
+import dev.parley.common.Priority;
 
 /** Identifies one outbound queue: a shard and a priority. */
 public record QueueAddress(int shard, Priority priority) {

@@ -3,7 +3,7 @@ package dev.parley.queue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.config.ParleyConfig;
-import dev.parley.message.Priority;
+import dev.parley.common.Priority;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;

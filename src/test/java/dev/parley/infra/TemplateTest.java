@@ -7,7 +7,7 @@ import dev.parley.config.ParleyConfig;
 import dev.parley.config.ParleyConfig.Role;
 import dev.parley.infra.Template.TemplateException;
 import dev.parley.jobs.lambda.JobHandlers;
-import dev.parley.message.Priority;
+import dev.parley.common.Priority;
 import dev.parley.queue.QueueAddress;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.EnvConfigSource;

@@ -1,5 +1,7 @@
 package dev.parley.message;
 
+import dev.parley.common.Priority;
+
 import dev.parley.connector.Connector;
 import dev.parley.driver.sandbox.SandboxDriver;
 import dev.parley.jobs.SchedulePromotionJob;

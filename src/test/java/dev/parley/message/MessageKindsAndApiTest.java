@@ -1,5 +1,7 @@
 package dev.parley.message;
 
+import dev.parley.common.MessageContent;
+
 import dev.parley.driver.sandbox.SandboxDriver;
 import dev.parley.support.Api;
 import dev.parley.support.TestClock;

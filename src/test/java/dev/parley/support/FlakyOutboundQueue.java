@@ -1,5 +1,6 @@
 package dev.parley.support;
 
+
 import dev.parley.queue.OutboundQueue;
 import dev.parley.queue.QueueAddress;
 import dev.parley.queue.QueuedMessage;

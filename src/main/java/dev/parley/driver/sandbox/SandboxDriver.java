@@ -8,7 +8,7 @@ import dev.parley.driver.OutboundMessage;
 import dev.parley.driver.Receipt;
 import dev.parley.driver.SendResult;
 import dev.parley.driver.WhatsAppDriver;
-import dev.parley.message.MessageContent;
+import dev.parley.common.MessageContent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;

@@ -1,4 +1,5 @@
-package dev.parley.config;
+package dev.parley.app;
+
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
@@ -13,9 +14,9 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         dev.parley.message.SendMessageRequest.Expiration.class,
         dev.parley.message.SendMessageRequest.Media.class,
         dev.parley.message.SendMessageRequest.Location.class,
-        dev.parley.message.MessageContent.class,
-        dev.parley.message.MessageContent.Media.class,
-        dev.parley.message.MessageContent.Location.class,
+        dev.parley.common.MessageContent.class,
+        dev.parley.common.MessageContent.Media.class,
+        dev.parley.common.MessageContent.Location.class,
         dev.parley.message.MessageView.class,
         dev.parley.message.MessagePage.class,
         dev.parley.message.BulkService.BulkResult.class,

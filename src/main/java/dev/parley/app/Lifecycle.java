@@ -1,6 +1,8 @@
-package dev.parley.config;
+package dev.parley.app;
 
 import dev.parley.account.DemoAccount;
+import dev.parley.config.ParleyConfig;
+import dev.parley.config.Roles;
 import dev.parley.aws.AwsProvisioner;
 import dev.parley.connector.Connector;
 import dev.parley.webhook.WebhookDispatcher;

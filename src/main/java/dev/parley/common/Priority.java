@@ -1,4 +1,4 @@
-package dev.parley.message;
+package dev.parley.common;
 
 import dev.parley.error.ApiException;
 
