@@ -94,7 +94,7 @@ export class Device {
       markOnlineOnConnect: false,
       syncFullHistory: false,
       getMessage: async key => this.sent.get(key.id)
-    })
+    }, { device: this.id }) // the second argument is for the test fake; makeWASocket ignores it
     this.sock = sock
     const live = () => gen === this.gen && !this.stopped
     sock.ev.on('creds.update', () => { this.savingCreds = this.auth.saveCreds().catch(err => this.logger.error({ err }, 'creds.set failed')) })
@@ -253,9 +253,11 @@ export class Device {
       if (err instanceof ProtocolError) throw err
       throw Object.assign(new ProtocolError('send_failed', String(err?.message ?? err)), { status: codeOf(err) })
     } finally {
-      this.holding.delete(waId)
-      // the response (or the error) is out first: then what arrived for this id meanwhile
-      setImmediate(() => { for (const r of held) this.receipt(r) })
+      // the response (or the error) is out first: then, in order, what arrived for this id meanwhile
+      setImmediate(() => {
+        this.holding.delete(waId)
+        for (const r of held) this.receipt(r)
+      })
     }
   }
 
