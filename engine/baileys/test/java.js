@@ -103,7 +103,7 @@ export class FakeJava {
   }
 
   /** The first line (past or future) matching `pred`. */
-  waitFor (pred, { timeoutMs = 5000, what = 'a line', from = 0 } = {}) {
+  waitFor (pred, { timeoutMs = 30000, what = 'a line', from = 0 } = {}) {
     const hit = this.lines.slice(from).find(pred)
     if (hit) return Promise.resolve(hit)
     return new Promise((resolve, reject) => {

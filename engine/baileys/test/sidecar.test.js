@@ -200,7 +200,7 @@ test('link by QR, go online, send, receive, receipts, restart without a QR', asy
   })
 })
 
-test('disconnect reasons become statuses; logout; pairing code; QR expiry; EOF exit', async (t) => {
+test('disconnect reasons become statuses; logout; pairing code; QR expiry; slow auth acks; EOF exit', async (t) => {
   const linked = [...LINK_FLOW]
   const script = {
     devices: {
@@ -254,19 +254,15 @@ test('disconnect reasons become statuses; logout; pairing code; QR expiry; EOF e
   const exp = await java.waitEvent('status', 'expiring', m => m.final === true)
   assert.deepEqual([exp.state, exp.reason, exp.code], ['pending', 'qr_expired', 408])
 
+  // auth calls wait for Java: a slow acknowledgement of keys.set holds the send
+  java.delayAcks = 300
+  const t0 = Date.now()
+  const slow = await java.request('send', { device: 'c503', to: '+4915112345678', content: { kind: 'text', text: 'slow' } })
+  assert.equal(slow.ok, true, JSON.stringify(slow))
+  assert.ok(Date.now() - t0 >= 300, 'the send waited for keys.set to be acknowledged')
+  java.delayAcks = 0
+
   java.child.stdin.end()
   const { code: exitCode } = await java.exited
   assert.equal(exitCode, 0)
-})
-
-test('auth calls wait for Java: a slow acknowledgement holds the send', async (t) => {
-  const java = new FakeJava({ devices: { '*': { sessions: [LINK_FLOW] } } })
-  t.after(() => java.stop())
-  await java.request('open', { device: 'd' })
-  await java.waitEvent('status', 'd', m => m.state === 'online')
-  java.delayAcks = 300
-  const t0 = Date.now()
-  const r = await java.request('send', { device: 'd', to: '+4915112345678', content: { kind: 'text', text: 'slow' } })
-  assert.equal(r.ok, true)
-  assert.ok(Date.now() - t0 >= 300, 'the send waited for keys.set to be acknowledged')
 })
