@@ -12,7 +12,7 @@ MVN := mvn -B -ntp
 PORT ?= 8080
 
 STAGE ?= dev
-.PHONY: help jdk run test build package native native-sources deploy services-start services-stop clean
+.PHONY: help jdk run test build package native native-sources engine-test deploy services-start services-stop clean
 
 help:
 	@echo "make run    start the all-in-one gateway (api + connector + jobs, sandbox WhatsApp) on port $(PORT)"
@@ -21,6 +21,7 @@ help:
 	@echo "make package [NATIVE=1]  Lambda zips (API, jobs; JVM, or native) and the connector image context"
 	@echo "make native   native executables (local GraalVM/Mandrel, else a container build)"
 	@echo "make native-sources  every native build step short of the compile (no GraalVM needed)"
+	@echo "make engine-test  the Baileys engine sidecar's own tests (Node.js 20+, engine/baileys)"
 	@echo "make deploy STAGE=dev [NATIVE=1]  sam deploy with infra/stages/<STAGE>.json"
 	@echo "make clean  stop services and remove target/"
 
@@ -38,6 +39,7 @@ test: jdk
 	echo "== The API as a Lambda, driven by API Gateway v2 events (lambda-api build)"; \
 	$(MVN) -Plambda-api verify
 	@$(MAKE) --no-print-directory native-sources
+	@$(MAKE) --no-print-directory engine-test
 
 run: build
 	@trap 'scripts/services.sh stop' EXIT; \
@@ -80,6 +82,21 @@ native: jdk
 native-sources: jdk
 	$(MVN) package -DskipTests -Dnative -Dquarkus.native.sources-only=true
 	@test -f target/native-sources/native-image.args && echo "native-sources: OK (target/native-sources/native-image.args)"
+
+# The Baileys engine sidecar (engine/baileys): npm ci only when node_modules is missing or was installed
+# from another lockfile, then Node's test runner (spec on stdout, JUnit XML in NODE_TEST_REPORT for .ci/run).
+ENGINE_DIR := engine/baileys
+NODE_TEST_REPORT ?= target/node-tests.xml
+engine-test:
+	@command -v node >/dev/null 2>&1 || { echo "engine-test: Node.js 20+ is required (node not found on PATH)"; exit 1; }
+	@v=$$(node -p 'process.versions.node.split(".")[0]'); [ "$$v" -ge 20 ] || { echo "engine-test: Node.js 20+ is required, found $$(node --version)"; exit 1; }
+	@cd $(ENGINE_DIR) && sum=$$(sha256sum package-lock.json | cut -d' ' -f1); \
+	  if [ "$$(cat node_modules/.parley-lock.sha256 2>/dev/null)" != "$$sum" ]; then \
+	    echo "engine-test: npm ci in $(ENGINE_DIR)"; npm ci --no-audit --no-fund && echo "$$sum" > node_modules/.parley-lock.sha256; fi
+	@mkdir -p $(dir $(NODE_TEST_REPORT))
+	@echo "== The Baileys engine sidecar (node --test, $(ENGINE_DIR))"
+	cd $(ENGINE_DIR) && node --test --test-reporter=spec --test-reporter-destination=stdout \
+	  --test-reporter=junit --test-reporter-destination=$(abspath $(NODE_TEST_REPORT)) test/
 
 # STAGE picks infra/stages/$(STAGE).json; the first run is guided (VPC, subnets, connector image).
 deploy: package
