@@ -647,7 +647,16 @@ dyn_launch() {
   local port="$1" pid path=()
   npm_install dynalite "$DYN_SRC" "$DYN_DIR" node_modules/dynalite/cli.js
   # persistent: LevelDB under --path (every acknowledged write survives a SIGKILL); else in memory
-  if persistent; then mkdir -p "$DYN_DATA"; path=(--path "$DYN_DATA"); fi
+  if persistent; then
+    mkdir -p "$DYN_DATA"; path=(--path "$DYN_DATA")
+    # a table killed between CreateTable and ACTIVE would stay CREATING forever: mark it ACTIVE
+    if [ -f "$DYN_DATA/CURRENT" ]; then
+      (cd "$DYN_DIR" && node "$DYN_SRC/repair-tables.js" "$DYN_DATA") >>"$DYN_LOG.repair" 2>&1 \
+        || fail_with_log "could not check dynalite's kept tables" "$DYN_LOG.repair"
+      [ ! -s "$DYN_LOG.repair" ] || sed 's/^/[services] /' "$DYN_LOG.repair"
+      rm -f "$DYN_LOG.repair"
+    fi
+  fi
   pid="$(spawn "$DYN_LOG" node "$DYN_DIR/node_modules/dynalite/cli.js" --host 127.0.0.1 --port "$port" \
            "${path[@]}" --createTableMs 0 --deleteTableMs 0 --updateTableMs 0)"
   echo "$pid" >"$DYN_PID"
