@@ -7,6 +7,7 @@ import dev.parley.common.Blocking;
 import dev.parley.common.Priority;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.CreateQueueRequest;
@@ -36,10 +37,16 @@ public class SqsOutboundQueue implements OutboundQueue {
     private final String prefix;
     private final Map<QueueAddress, String> urls = new ConcurrentHashMap<>();
 
+    @Inject
     public SqsOutboundQueue(SqsAsyncClient sqs, ObjectMapper json, ParleyConfig config) {
+        this(sqs, json, config.aws().queuePrefix());
+    }
+
+    /** Queues named {prefix}-{shard}-{priority}. */
+    SqsOutboundQueue(SqsAsyncClient sqs, ObjectMapper json, String prefix) {
         this.sqs = sqs;
         this.json = json;
-        this.prefix = config.aws().queuePrefix();
+        this.prefix = prefix;
     }
 
     @Override

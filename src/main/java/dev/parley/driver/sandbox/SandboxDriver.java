@@ -239,7 +239,8 @@ public class SandboxDriver implements WhatsAppDriver {
             });
             return;
         }
-        dispatch(l -> l.onStatus(deviceId, isOnline(deviceId) ? DeviceStatus.online : DeviceStatus.offline));
+        DeviceStatus now = isOnline(deviceId) ? DeviceStatus.online : DeviceStatus.offline;
+        dispatch(l -> l.onStatus(deviceId, now));
     }
 
     private void dispatch(java.util.function.Consumer<DriverListener> event) {
