@@ -1,6 +1,5 @@
 package dev.parley.driver;
 
-import dev.parley.driver.sandbox.SandboxConfig;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import org.junit.jupiter.api.Test;
@@ -13,8 +12,9 @@ class DriverConfigTest {
 
     private static DriverConfig driver(Map<String, String> env) {
         return new SmallRyeConfigBuilder()
+                // Expressions in defaults are expanded, as in Quarkus.
+                .addDefaultInterceptors()
                 .withMapping(DriverConfig.class)
-                .withMapping(SandboxConfig.class)
                 .withSources(new EnvConfigSource(env, 300))
                 .build()
                 .getConfigMapping(DriverConfig.class);
