@@ -5,6 +5,7 @@ import dev.parley.config.ParleyConfig;
 import dev.parley.config.Roles;
 import dev.parley.aws.AwsProvisioner;
 import dev.parley.connector.Connector;
+import dev.parley.driver.DriverConfig;
 import dev.parley.webhook.WebhookDispatcher;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -24,20 +25,22 @@ public class Lifecycle {
     private final WebhookDispatcher webhooks;
     private final Roles roles;
     private final ParleyConfig config;
+    private final DriverConfig driver;
 
     public Lifecycle(AwsProvisioner provisioner, DemoAccount demo, Connector connector, WebhookDispatcher webhooks,
-                     Roles roles, ParleyConfig config) {
+                     Roles roles, ParleyConfig config, DriverConfig driver) {
         this.provisioner = provisioner;
         this.demo = demo;
         this.connector = connector;
         this.webhooks = webhooks;
         this.roles = roles;
         this.config = config;
+        this.driver = driver;
     }
 
     void onStart(@Observes StartupEvent event) {
         LOG.infof("Parley starting with roles %s, %d shard(s), driver %s", config.roles(), config.shards(),
-                config.driver().type());
+                driver.type());
         provisioner.provision();
         if (config.demo().enabled()) {
             demo.ensure();

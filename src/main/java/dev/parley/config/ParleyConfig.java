@@ -30,9 +30,6 @@ public interface ParleyConfig {
     /** REST API limits. */
     Api api();
 
-    /** Connector behaviour. */
-    Connector connector();
-
     /** Message acceptance rules. */
     Messages messages();
 
@@ -117,9 +114,6 @@ public interface ParleyConfig {
         boolean allowPrivateTargets();
     }
 
-    /** The WhatsApp driver implementation and the sandbox network's rules. */
-    Driver driver();
-
     /** Demo account created on first start (make run). */
     Demo demo();
 
@@ -195,96 +189,6 @@ public interface ParleyConfig {
         /** Age after which an unconfirmed queue write is considered lost and repaired. */
         @WithDefault("60s")
         Duration repairAfter();
-    }
-
-    /** Connector behaviour. */
-    interface Connector {
-        /** SQS long-poll wait per receive call. */
-        @WithDefault("2s")
-        Duration pollWait();
-
-        /** Visibility timeout of a received entry; renewed while the entry waits in its device's lane. */
-        @WithDefault("120s")
-        Duration visibilityTimeout();
-
-        /** How long a device stays offline before its owner is emailed (once per outage). */
-        @WithDefault("5m")
-        Duration unreachableAfter();
-
-        /** Delay before an entry that found its device's lane full is handed out again. */
-        @WithDefault("30s")
-        Duration overflowDelay();
-
-        /** How often device sessions are reconciled with the devices in PostgreSQL. */
-        @WithDefault("2s")
-        Duration deviceRefresh();
-
-        /** Delay before a message for an offline device is looked at again. */
-        @WithDefault("10s")
-        Duration offlineRecheck();
-
-        /** Delay before a transient driver failure is retried (doubles per attempt). */
-        @WithDefault("2s")
-        Duration retryBackoff();
-
-        /** Attempts after a transient driver failure before the message fails. */
-        @WithDefault("5")
-        int retries();
-
-        /**
-         * Whether connectors share the shards through leases in DynamoDB (ADR 0005). Off, this connector owns every
-         * shard, which is only right when it is the only one.
-         */
-        @WithDefault("true")
-        boolean leases();
-
-        /**
-         * How long a shard lease stays valid without a heartbeat. A dead connector's shards are taken over within
-         * this plus two heartbeat periods.
-         */
-        @WithDefault("20s")
-        Duration leaseDuration();
-
-        /** How often leases are renewed and free or lapsed ones are tried; at most half the lease duration. */
-        @WithDefault("5s")
-        Duration heartbeat();
-
-        /** Start of this connector's lease owner id (e.g. the host name); every start adds a random suffix. */
-        @WithDefault("connector")
-        String name();
-    }
-
-    /** The WhatsApp driver. */
-    interface Driver {
-        /** Implementation: sandbox (simulated network). */
-        @WithDefault("sandbox")
-        String type();
-
-        /** Rules of the simulated network. */
-        Sandbox sandbox();
-    }
-
-    /** Rules of the simulated WhatsApp network. */
-    interface Sandbox {
-        /** Regular expression over the E.164 number: matching numbers are not on WhatsApp. */
-        @WithDefault(".*0000$")
-        String notOnWhatsapp();
-
-        /** Regular expression over the E.164 number: sends to matching numbers fail transiently. */
-        @WithDefault(".*9999$")
-        String transientFailure();
-
-        /** Simulated time a send takes. */
-        @WithDefault("20ms")
-        Duration sendLatency();
-
-        /** Time between a send and its delivery receipt. */
-        @WithDefault("200ms")
-        Duration deliveryDelay();
-
-        /** Whether a new device comes online as soon as its session starts (no QR scan in the sandbox). */
-        @WithDefault("true")
-        boolean autoOnline();
     }
 
     /** Demo account for make run. */

@@ -1,10 +1,9 @@
 package dev.parley.connector;
 
-import dev.parley.config.ParleyConfig;
+import dev.parley.common.Blocking;
 import dev.parley.device.Device;
 import dev.parley.device.DeviceStatus;
 import dev.parley.notify.OwnerNotifier;
-import io.quarkus.vertx.VertxContextSupport;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -36,10 +35,10 @@ public class DeviceAlerts {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofVirtual().name("device-alerts").factory());
 
-    public DeviceAlerts(DeviceDirectory directory, OwnerNotifier notifier, ParleyConfig config) {
+    public DeviceAlerts(DeviceDirectory directory, OwnerNotifier notifier, ConnectorConfig config) {
         this.directory = directory;
         this.notifier = notifier;
-        this.after = config.connector().unreachableAfter();
+        this.after = config.unreachableAfter();
     }
 
     /** Follows a device's status: an offline device is checked again later; an online one ends the outage. */
@@ -65,13 +64,13 @@ public class DeviceAlerts {
                 return;
             }
             // The notifier reads the account through Hibernate Reactive, which needs a Vert.x context.
-            VertxContextSupport.subscribeAndAwait(() -> notifier.email(device.accountId,
+            Blocking.onContext(() -> notifier.email(device.accountId,
                     "Parley: device \"" + device.name + "\" is unreachable",
                     "Your WhatsApp device \"" + device.name + "\" (" + device.phone + ", id " + device.id
                             + ") has been unreachable since " + device.statusAt + ".\n\n"
                             + "Its messages are kept and will be sent, in order, once it is back online. "
                             + "Check that the phone has power and a network connection, and that WhatsApp is open.\n"));
-        } catch (Throwable e) {
+        } catch (RuntimeException e) {
             LOG.warnf(e, "Could not alert the owner of unreachable device=%s", deviceId);
         }
     }

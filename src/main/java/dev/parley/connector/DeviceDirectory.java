@@ -9,7 +9,8 @@ import dev.parley.event.EventTypes;
 import dev.parley.plan.Plan;
 import dev.parley.plan.PlanRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.vertx.VertxContextSupport;
+import dev.parley.common.Blocking;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -79,19 +81,12 @@ public class DeviceDirectory {
         statusChanged.fire(new StatusChanged(deviceId, status));
         Device device = find(deviceId);
         if (device != null) {
-            outbox.append(outbox.create(EventTypes.DEVICE_STATUS_UPDATE, device.accountId, device.id,
-                    DeviceResource.DeviceView.of(device))).await().indefinitely();
+            Blocking.await(outbox.append(outbox.create(EventTypes.DEVICE_STATUS_UPDATE, device.accountId, device.id,
+                    DeviceResource.DeviceView.of(device))));
         }
     }
 
-    private static <T> T await(java.util.function.Supplier<io.smallrye.mutiny.Uni<T>> work) {
-        try {
-            return VertxContextSupport.subscribeAndAwait(work);
-        } catch (Throwable t) {
-            if (t instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(t);
-        }
+    private static <T> T await(Supplier<Uni<T>> work) {
+        return Blocking.onContext(work);
     }
 }

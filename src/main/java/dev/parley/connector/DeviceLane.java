@@ -245,7 +245,7 @@ final class DeviceLane {
             Waiting renewed = w.withVisibleUntil(System.nanoTime() + settings.visibility().toNanos());
             boolean ok;
             try {
-                queue.retryAfter(w.entry(), settings.visibility());
+                queue.extendVisibility(w.entry(), settings.visibility());
                 ok = true;
             } catch (RuntimeException e) {
                 // The receipt is stale (the entry went back to the queue): let the queue hand it out again.

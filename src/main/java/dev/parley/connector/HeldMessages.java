@@ -1,7 +1,6 @@
 package dev.parley.connector;
 
 import dev.parley.aws.DynamoTables;
-import dev.parley.config.ParleyConfig;
 import dev.parley.message.MessageRecord;
 import dev.parley.message.MessageService;
 import dev.parley.message.MessageStatus;
@@ -33,10 +32,10 @@ public class HeldMessages {
     private final MessageStore store;
     private final MessageService messages;
     private final OutboundQueue queue;
-    private final ParleyConfig config;
+    private final ConnectorConfig config;
     private final Clock clock;
 
-    public HeldMessages(MessageStore store, MessageService messages, OutboundQueue queue, ParleyConfig config,
+    public HeldMessages(MessageStore store, MessageService messages, OutboundQueue queue, ConnectorConfig config,
                         Clock clock) {
         this.store = store;
         this.messages = messages;
@@ -64,7 +63,7 @@ public class HeldMessages {
             queue.delete(entry);
         } else {
             // Being sent elsewhere right now (processing): look again later.
-            queue.retryAfter(entry, config.connector().offlineRecheck());
+            queue.retryAfter(entry, config.offlineRecheck());
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.parley.connector;
 
-import dev.parley.config.ParleyConfig;
 import dev.parley.driver.OutboundMessage;
 import dev.parley.driver.SendResult;
 import dev.parley.driver.WhatsAppDriver;
@@ -36,15 +35,15 @@ public class MessageSender {
     private final MessageStore store;
     private final OutboundQueue queue;
     private final WhatsAppDriver driver;
-    private final ParleyConfig.Connector settings;
+    private final ConnectorConfig settings;
     private final Clock clock;
 
-    public MessageSender(MessageStore store, OutboundQueue queue, WhatsAppDriver driver, ParleyConfig config,
+    public MessageSender(MessageStore store, OutboundQueue queue, WhatsAppDriver driver, ConnectorConfig config,
                          Clock clock) {
         this.store = store;
         this.queue = queue;
         this.driver = driver;
-        this.settings = config.connector();
+        this.settings = config;
         this.clock = clock;
     }
 

@@ -1,10 +1,33 @@
 package dev.parley.driver;
 
+import dev.parley.common.MessageContent;
+
 import java.time.Instant;
 
 /**
- * A message a device received: the chat it arrived in (a phone number, or a {@code ...@g.us} group), who
- * wrote it, its text, WhatsApp's id for it, and the WhatsApp id of the message it quotes, if any.
+ * A message a device received: WhatsApp's id for it, the chat it arrived in (a phone number, or a
+ * {@code ...@g.us} group), who wrote it, what it carries, the WhatsApp id of the message it quotes (or
+ * null), and when it was sent.
  */
-public record IncomingMessage(String waId, String chat, String from, String text, String quotedWaId, Instant at) {
+public record IncomingMessage(String waId, String chat, String from, MessageContent content, String quotedWaId,
+                              Instant at) {
+
+    /** The text of the message: its text, a media caption, or a location's name or address; null if none. */
+    public String text() {
+        if (content == null) {
+            return null;
+        }
+        if (content.media() != null) {
+            return content.media().caption() != null ? content.media().caption() : content.text();
+        }
+        if (content.location() != null && content.text() == null) {
+            return content.location().name() != null ? content.location().name() : content.location().address();
+        }
+        return content.text();
+    }
+
+    /** Whether it arrived in a group chat. */
+    public boolean inGroup() {
+        return chat != null && chat.endsWith("@g.us");
+    }
 }

@@ -8,12 +8,6 @@ import dev.parley.common.MessageContent;
  */
 public record OutboundMessage(String messageId, String to, MessageContent content, String quotedWaId) {
 
-    /** A plain text message, for tests and simple callers. */
-    public static OutboundMessage text(String messageId, String to, String text) {
-        return new OutboundMessage(messageId, to, new MessageContent(MessageContent.Kind.text, text, null, null, null),
-                null);
-    }
-
     public boolean toGroup() {
         return to.endsWith("@g.us");
     }

@@ -6,6 +6,7 @@ import dev.parley.common.Priority;
 
 import dev.parley.common.PhoneNumber;
 import dev.parley.config.ParleyConfig;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import dev.parley.error.ApiException;
 import dev.parley.common.MessageContent.Kind;
 import dev.parley.common.MessageContent.MediaType;
@@ -52,8 +53,13 @@ public class MessageRequestValidator {
 
     private final ParleyConfig config;
 
-    public MessageRequestValidator(ParleyConfig config) {
+    /** {@code parley.connector.retries}, read by name: the connector's config mapping is above this package. */
+    private final int defaultRetries;
+
+    public MessageRequestValidator(ParleyConfig config,
+                                   @ConfigProperty(name = "parley.connector.retries", defaultValue = "5") int defaultRetries) {
         this.config = config;
+        this.defaultRetries = defaultRetries;
     }
 
     public MessageDraft validate(SendMessageRequest r, Instant now, String prefix) {
@@ -92,7 +98,7 @@ public class MessageRequestValidator {
         if (expiresAt != null && deliverAt != null && !expiresAt.isAfter(deliverAt)) {
             throw invalid(prefix, "expiration", "expiration must be after deliverAt");
         }
-        int retries = r.retries() == null ? config.connector().retries() : r.retries();
+        int retries = r.retries() == null ? defaultRetries : r.retries();
         if (retries < 0 || retries > MAX_RETRIES) {
             throw invalid(prefix, "retries", "retries must be between 0 and " + MAX_RETRIES);
         }

@@ -2,6 +2,7 @@ package dev.parley.operator;
 
 import dev.parley.config.Roles;
 import dev.parley.common.PhoneNumber;
+import dev.parley.driver.LinkingCode;
 import dev.parley.driver.Receipt;
 import dev.parley.driver.WhatsAppDriver;
 import dev.parley.driver.sandbox.SandboxDriver;
@@ -100,6 +101,40 @@ public class SandboxResource {
         }
         sandbox.receipt(id, waId, receipt);
         return new Injected(waId);
+    }
+
+    /** The code an unlinked sandbox device offers: what its owner would scan with the phone. */
+    public record LinkingView(String device, String kind, String code, java.time.Instant expiresAt) {
+    }
+
+    @GET
+    @Path("devices/{id}/linking")
+    public LinkingView linking(@PathParam("id") String id) {
+        LinkingCode code = sandbox().linkingCode(id);
+        if (code == null) {
+            throw ApiException.notFound("Linking code", "id");
+        }
+        return new LinkingView(id, code.kind().name(), code.value(), code.expiresAt());
+    }
+
+    /** Scans the code the device offers, as its owner's phone would: the device is linked and comes online. */
+    @POST
+    @Path("devices/{id}/scan")
+    public SandboxDeviceView scan(@PathParam("id") String id) {
+        SandboxDriver sandbox = sandbox();
+        LinkingCode code = sandbox.linkingCode(id);
+        if (code == null || !sandbox.scan(id, code.value())) {
+            throw ApiException.notFound("Linking code", "id");
+        }
+        return new SandboxDeviceView(id, sandbox.isOnline(id));
+    }
+
+    /** Ends the device's link, as removing it from the phone's linked devices would. */
+    @POST
+    @Path("devices/{id}/logout")
+    public SandboxDeviceView logout(@PathParam("id") String id) {
+        sandbox().logOut(id);
+        return new SandboxDeviceView(id, false);
     }
 
     @GET

@@ -5,28 +5,61 @@ import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.util.List;
 
-/** The durable outbound send queue, one per shard and priority. */
+/**
+ * The durable outbound send queue, one per shard and priority; at-least-once, unordered. What every
+ * implementation must do is the {@code OutboundQueueContract} test.
+ *
+ * <p><b>Two sides, two styles.</b> The producing side ({@link #enqueue}, {@link #enqueueBatch}) serves the
+ * reactive API path: it returns a {@link Uni} and never blocks, so it may be called on an event loop. The
+ * consuming side ({@link #receive}, {@link #delete}, {@link #retryAfter}, {@link #extendVisibility}) and
+ * {@link #provision} serve the connector's and start-up's own threads: they block, each bounded by a timeout
+ * ({@code common.Blocking}), and must never be called on an event loop. A failed call throws.
+ *
+ * <p>A received entry is hidden from other consumers for its visibility timeout and MUST be acknowledged with
+ * {@link #delete} once its outcome is recorded; otherwise it is handed out again when the timeout lapses.
+ */
 public interface OutboundQueue {
 
-    /** Creates the queues if missing; idempotent. */
+    /** Most entries one {@link #enqueueBatch} or {@link #receive} call handles (SQS's limit). */
+    int MAX_BATCH = 10;
+
+    /** Longest delivery delay an entry can have (SQS's limit); longer delays are cut to it. */
+    Duration MAX_DELAY = Duration.ofMinutes(15);
+
+    /** Creates the queues of {@code shards} shards if missing; idempotent. Blocking. */
     void provision(int shards);
 
-    /** Adds an entry that becomes visible after {@code delay} (at most 15 minutes). */
+    /** Adds an entry that becomes visible after {@code delay} (rounded up to whole seconds, at most 15 minutes). */
     Uni<Void> enqueue(QueueAddress queue, QueuedMessage message, Duration delay);
 
     /** An entry to add with its delivery delay. */
     record Pending(QueuedMessage message, Duration delay) {
     }
 
-    /** Adds up to ten entries in one call; answers the message ids that were not accepted. */
+    /**
+     * Adds up to {@link #MAX_BATCH} entries in one call; answers the message ids that were not accepted. More
+     * entries fail the call with an {@link IllegalArgumentException}.
+     */
     Uni<List<String>> enqueueBatch(QueueAddress queue, List<Pending> entries);
 
-    /** Takes up to {@code max} entries, waiting up to {@code wait} for the first; blocking. */
+    /**
+     * Takes up to {@code max} (at most {@link #MAX_BATCH}) visible entries, waiting up to {@code wait} for the
+     * first, and hides them for {@code visibility}. An entry whose body cannot be read comes back with a null
+     * {@link ReceivedMessage#message()}: the consumer deletes it. Blocking.
+     */
     List<ReceivedMessage> receive(QueueAddress queue, int max, Duration wait, Duration visibility);
 
     /** Acknowledges an entry: it is gone for good. Blocking. */
     void delete(ReceivedMessage message);
 
-    /** Hides an entry for {@code delay} from now before it is handed out again. Blocking. */
+    /**
+     * Hides an entry for {@code delay} from now (whole seconds, zero makes it visible at once) before it is
+     * handed out again, with its receive count one higher. Fails when the entry's receipt is stale. Blocking.
+     */
     void retryAfter(ReceivedMessage message, Duration delay);
+
+    /** Keeps an entry being worked on hidden for another {@code visibility} from now; as {@link #retryAfter}. */
+    default void extendVisibility(ReceivedMessage message, Duration visibility) {
+        retryAfter(message, visibility);
+    }
 }

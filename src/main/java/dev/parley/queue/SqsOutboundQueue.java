@@ -3,9 +3,11 @@ package dev.parley.queue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.config.ParleyConfig;
+import dev.parley.common.Blocking;
 import dev.parley.common.Priority;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.CreateQueueRequest;
@@ -27,8 +29,6 @@ import java.util.concurrent.ConcurrentHashMap;
 public class SqsOutboundQueue implements OutboundQueue {
 
     private static final Logger LOG = Logger.getLogger(SqsOutboundQueue.class);
-    /** SQS's ceiling for a per-message delay. */
-    static final Duration MAX_DELAY = Duration.ofMinutes(15);
     /** SQS's ceiling for a visibility timeout. */
     static final Duration MAX_VISIBILITY = Duration.ofHours(12);
 
@@ -37,10 +37,16 @@ public class SqsOutboundQueue implements OutboundQueue {
     private final String prefix;
     private final Map<QueueAddress, String> urls = new ConcurrentHashMap<>();
 
+    @Inject
     public SqsOutboundQueue(SqsAsyncClient sqs, ObjectMapper json, ParleyConfig config) {
+        this(sqs, json, config.aws().queuePrefix());
+    }
+
+    /** Queues named {prefix}-{shard}-{priority}. */
+    SqsOutboundQueue(SqsAsyncClient sqs, ObjectMapper json, String prefix) {
         this.sqs = sqs;
         this.json = json;
-        this.prefix = config.aws().queuePrefix();
+        this.prefix = prefix;
     }
 
     @Override
@@ -48,10 +54,10 @@ public class SqsOutboundQueue implements OutboundQueue {
         for (int shard = 0; shard < shards; shard++) {
             for (Priority priority : Priority.values()) {
                 QueueAddress address = new QueueAddress(shard, priority);
-                String url = sqs.createQueue(CreateQueueRequest.builder()
+                String url = Blocking.await(sqs.createQueue(CreateQueueRequest.builder()
                         .queueName(address.name(prefix))
                         .attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "60"))
-                        .build()).join().queueUrl();
+                        .build())).queueUrl();
                 urls.put(address, url);
                 LOG.debugf("Queue %s ready at %s", address.name(prefix), url);
             }
@@ -73,8 +79,9 @@ public class SqsOutboundQueue implements OutboundQueue {
         if (entries.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
-        if (entries.size() > 10) {
-            throw new IllegalArgumentException("SQS takes at most 10 entries per batch, got " + entries.size());
+        if (entries.size() > MAX_BATCH) {
+            return Uni.createFrom().failure(new IllegalArgumentException(
+                    "SQS takes at most " + MAX_BATCH + " entries per batch, got " + entries.size()));
         }
         List<SendMessageBatchRequestEntry> batch = new ArrayList<>();
         for (int i = 0; i < entries.size(); i++) {
@@ -94,14 +101,15 @@ public class SqsOutboundQueue implements OutboundQueue {
 
     @Override
     public List<ReceivedMessage> receive(QueueAddress queue, int max, Duration wait, Duration visibility) {
-        String url = url(queue).await().indefinitely();
-        List<Message> messages = sqs.receiveMessage(ReceiveMessageRequest.builder()
+        String url = Blocking.await(url(queue));
+        // The long poll itself may take the whole wait: allow for it on top of a round trip.
+        List<Message> messages = Blocking.await(sqs.receiveMessage(ReceiveMessageRequest.builder()
                 .queueUrl(url)
-                .maxNumberOfMessages(Math.min(max, 10))
+                .maxNumberOfMessages(Math.max(1, Math.min(max, MAX_BATCH)))
                 .waitTimeSeconds((int) wait.toSeconds())
                 .visibilityTimeout((int) Math.min(visibility.toSeconds(), MAX_VISIBILITY.toSeconds()))
                 .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)
-                .build()).join().messages();
+                .build()), wait.plus(Blocking.DEFAULT_TIMEOUT)).messages();
         List<ReceivedMessage> received = new ArrayList<>(messages.size());
         for (Message m : messages) {
             String count = m.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT);
@@ -113,16 +121,16 @@ public class SqsOutboundQueue implements OutboundQueue {
 
     @Override
     public void delete(ReceivedMessage message) {
-        String url = url(message.queue()).await().indefinitely();
-        sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(message.receipt())).join();
+        String url = Blocking.await(url(message.queue()));
+        Blocking.await(sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(message.receipt())));
     }
 
     @Override
     public void retryAfter(ReceivedMessage message, Duration delay) {
-        String url = url(message.queue()).await().indefinitely();
+        String url = Blocking.await(url(message.queue()));
         int seconds = (int) Math.max(0, Math.min(delay.toSeconds(), MAX_VISIBILITY.toSeconds()));
-        sqs.changeMessageVisibility(b -> b.queueUrl(url).receiptHandle(message.receipt()).visibilityTimeout(seconds))
-                .join();
+        Blocking.await(sqs.changeMessageVisibility(b -> b.queueUrl(url).receiptHandle(message.receipt())
+                .visibilityTimeout(seconds)));
     }
 
     private static int delaySeconds(Duration delay) {

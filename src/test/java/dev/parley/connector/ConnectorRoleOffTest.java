@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.equalTo;
+import static org.awaitility.Awaitility.await;
 
 @QuarkusTest
 @TestProfile(ConnectorRoleOffTest.ApiOnly.class)
@@ -35,14 +35,14 @@ class ConnectorRoleOffTest {
     }
 
     @Test
-    void a_message_accepted_while_the_connector_is_off_is_delivered_once_it_starts() throws Exception {
+    void a_message_accepted_while_the_connector_is_off_is_delivered_once_it_starts() {
         assertThat(connector.isRunning()).isFalse();
         Api.Tenant tenant = Api.newAccount();
         Api.newDevice(tenant.token(), "business");
         String id = Api.send(tenant.token(), Map.of("phone", "+447911123001", "message", "waiting"));
 
-        Thread.sleep(2000);
-        Api.message(tenant.token(), id).then().body("status", equalTo("queued"));
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
+                .until(() -> "queued".equals(Api.message(tenant.token(), id).then().extract().path("status")));
 
         connector.start();
         Api.awaitStatus(tenant.token(), id, "delivered", Duration.ofSeconds(20));

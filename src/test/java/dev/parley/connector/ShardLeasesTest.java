@@ -1,12 +1,9 @@
 package dev.parley.connector;
 
-import dev.parley.aws.DynamoTables;
-import dev.parley.config.ParleyConfig;
 import dev.parley.device.DeviceService;
+import dev.parley.driver.sandbox.SandboxConfig;
 import dev.parley.driver.sandbox.SandboxDriver;
-import dev.parley.inbound.InboundHandler;
 import dev.parley.message.MessageStore;
-import dev.parley.queue.OutboundQueue;
 import dev.parley.support.Api;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -16,9 +13,7 @@ import org.jboss.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,6 +27,7 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Several connectors in one process share four shards through leases: the CDI connector plus connectors built
@@ -67,23 +63,15 @@ class ShardLeasesTest {
     @Inject
     SandboxDriver sandbox;
     @Inject
-    OutboundQueue queue;
+    ConnectorServices services;
+    @Inject
+    ConnectorLeases leases;
+    @Inject
+    ConnectorConfig config;
+    @Inject
+    SandboxConfig sandboxConfig;
     @Inject
     MessageStore store;
-    @Inject
-    HeldMessages held;
-    @Inject
-    DeviceDirectory directory;
-    @Inject
-    InboundHandler inbound;
-    @Inject
-    ParleyConfig config;
-    @Inject
-    Clock clock;
-    @Inject
-    DynamoDbClient dynamo;
-    @Inject
-    DynamoTables tables;
 
     private final List<Connector> others = new ArrayList<>();
     private final List<SandboxDriver> otherNetworks = new ArrayList<>();
@@ -102,7 +90,7 @@ class ShardLeasesTest {
     }
 
     @Test
-    void two_connectors_hold_two_of_four_shards_each_and_keep_them() throws InterruptedException {
+    void two_connectors_hold_two_of_four_shards_each_and_keep_them() {
         Connector b = startConnector("b");
 
         Api.await(() -> connector.shards().size() == 2 && b.shards().size() == 2 ? true : null, TIMEOUT,
@@ -111,9 +99,8 @@ class ShardLeasesTest {
         SortedSet<Integer> mine = connector.shards();
 
         // Standing by for the other's shards never takes a lease that is renewed.
-        Thread.sleep(LEASE.multipliedBy(2).toMillis());
-        assertThat(connector.shards()).isEqualTo(mine);
-        assertThat(b.shards()).isEqualTo(complement(mine));
+        await().during(LEASE.multipliedBy(2)).atMost(LEASE.multipliedBy(2).plus(SLACK))
+                .until(() -> connector.shards().equals(mine) && b.shards().equals(complement(mine)));
     }
 
     @Test
@@ -180,13 +167,11 @@ class ShardLeasesTest {
     }
 
     private Connector startConnector(String name) {
-        SandboxDriver network = new SandboxDriver(config, clock);
-        Connector other = new Connector(queue, new MessageSender(store, queue, network, config, clock), store, held,
-                inbound, directory, network, config, clock, dynamo, tables, name);
-        others.add(other);
-        otherNetworks.add(network);
-        other.start();
-        return other;
+        SecondConnector.Built built = SecondConnector.build(name, services, leases, config, sandboxConfig, store);
+        others.add(built.connector());
+        otherNetworks.add(built.network());
+        built.connector().start();
+        return built.connector();
     }
 
     private void awaitBalanced(Connector other) {

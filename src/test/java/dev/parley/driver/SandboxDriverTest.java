@@ -1,47 +1,156 @@
 package dev.parley.driver;
 
-import dev.parley.config.ParleyConfig;
+import dev.parley.common.MessageContent;
+import dev.parley.device.DeviceStatus;
+import dev.parley.driver.sandbox.SandboxConfig;
 import dev.parley.driver.sandbox.SandboxDriver;
-import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import java.time.Clock;
+import java.time.Duration;
 
-@QuarkusTest
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 class SandboxDriverTest implements WhatsAppDriverContract {
 
-    @Inject
-    ParleyConfig config;
+    private static final String REACHABLE = "+447911123001";
 
-    @Override
-    public WhatsAppDriver driver() {
-        return new SandboxDriver(config, java.time.Clock.systemUTC());
+    /** The sandbox's default rules, with the test profile's timings and receipts after {@code deliveryDelay}. */
+    static SandboxConfig rules(Duration deliveryDelay) {
+        return new SandboxConfig() {
+            @Override
+            public String notOnWhatsapp() {
+                return ".*0000$";
+            }
+
+            @Override
+            public String transientFailure() {
+                return ".*9999$";
+            }
+
+            @Override
+            public Duration sendLatency() {
+                return Duration.ofMillis(5);
+            }
+
+            @Override
+            public Duration deliveryDelay() {
+                return deliveryDelay;
+            }
+
+            @Override
+            public boolean autoOnline() {
+                return true;
+            }
+        };
+    }
+
+    /** The sandbox's operator controls, as the contract's network handle. */
+    record SandboxNetwork(SandboxDriver sandbox) implements WhatsAppNetwork {
+
+        @Override
+        public String reachableNumber() {
+            return REACHABLE;
+        }
+
+        @Override
+        public String numberNotOnWhatsapp() {
+            return "+447911120000";
+        }
+
+        @Override
+        public void unlinked(String deviceId) {
+            sandbox.logOut(deviceId);
+        }
+
+        @Override
+        public boolean scan(String deviceId, LinkingCode code) {
+            return sandbox.scan(deviceId, code.value());
+        }
+
+        @Override
+        public void dropConnection(String deviceId) {
+            sandbox.setOnline(deviceId, false);
+        }
+
+        @Override
+        public void restoreConnection(String deviceId) {
+            sandbox.setOnline(deviceId, true);
+        }
+
+        @Override
+        public void logOut(String deviceId) {
+            sandbox.logOut(deviceId);
+        }
+
+        @Override
+        public String incoming(String deviceId, String chat, String from, MessageContent content, String quotedWaId) {
+            return sandbox.injectIncoming(deviceId, from, chat.equals(from) ? null : chat, content, quotedWaId);
+        }
+
+        @Override
+        public void receipt(String deviceId, String waId, Receipt receipt) {
+            sandbox.receipt(deviceId, waId, receipt);
+        }
+    }
+
+    private static Harness harness(Duration deliveryDelay) {
+        SandboxDriver driver = new SandboxDriver(rules(deliveryDelay), Clock.systemUTC());
+        return new Harness(driver, new SandboxNetwork(driver));
     }
 
     @Override
-    public String reachableNumber() {
-        return "+447911123001";
+    public Harness harness() {
+        return harness(Duration.ofMillis(100));
     }
 
     @Override
-    public String numberNotOnWhatsapp() {
-        return "+447911120000";
+    public Harness instantlyAcknowledgingHarness() {
+        return harness(Duration.ZERO);
     }
 
     @Test
     void a_device_switched_offline_reports_it_and_cannot_send_until_back_online() {
-        SandboxDriver driver = new SandboxDriver(config, java.time.Clock.systemUTC());
+        SandboxDriver driver = new SandboxDriver(rules(Duration.ofMillis(100)), Clock.systemUTC());
         Recorder recorder = new Recorder();
         driver.start(recorder);
         driver.connect("d", "+447911123456");
         driver.setOnline("d", false);
-        assertThat(driver.send("d", OutboundMessage.text("m", reachableNumber(), "x")))
+        assertThat(driver.send("d", WhatsAppDriverContract.text("m", REACHABLE, "x")))
                 .isInstanceOf(SendResult.TemporaryFailure.class);
         driver.setOnline("d", true);
-        assertThat(driver.send("d", OutboundMessage.text("m", reachableNumber(), "x")))
+        assertThat(driver.send("d", WhatsAppDriverContract.text("m", REACHABLE, "x")))
                 .isInstanceOf(SendResult.Sent.class);
+        await().atMost(EVENT_WAIT).until(() -> recorder.statuses.size() == 3);
         assertThat(recorder.statuses).containsExactly("d:online", "d:offline", "d:online");
         assertThat(driver.sent("d")).hasSize(1);
+    }
+
+    @Test
+    void with_no_delivery_delay_the_receipt_is_reported_before_send_returns() {
+        SandboxDriver driver = new SandboxDriver(rules(Duration.ZERO), Clock.systemUTC());
+        Recorder recorder = new Recorder();
+        driver.start(recorder);
+        driver.connect("d", "+447911123456");
+
+        String waId = ((SendResult.Sent) driver.send("d", WhatsAppDriverContract.text("m", REACHABLE, "x"))).waId();
+
+        assertThat(recorder.receipts).containsExactly(waId + ":delivered");
+    }
+
+    @Test
+    void a_wrong_code_does_not_link_a_device() {
+        SandboxDriver driver = new SandboxDriver(rules(Duration.ofMillis(100)), Clock.systemUTC());
+        Recorder recorder = new Recorder();
+        driver.start(recorder);
+        driver.logOut("d");
+        driver.connect("d", "+447911123456");
+        recorder.awaitStatus("d", DeviceStatus.linking);
+
+        assertThat(driver.scan("d", "not-the-code")).isFalse();
+
+        assertThat(driver.isOnline("d")).isFalse();
+        assertThat(driver.linkingCode("d")).isNotNull();
     }
 }

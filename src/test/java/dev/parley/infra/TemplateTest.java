@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.aws.DynamoTables;
 import dev.parley.config.ParleyConfig;
+import dev.parley.connector.ConnectorConfig;
 import dev.parley.config.ParleyConfig.Role;
 import dev.parley.infra.Template.TemplateException;
 import dev.parley.jobs.lambda.JobHandlers;
@@ -341,7 +342,7 @@ class TemplateTest {
                         problems.add("queue " + name + " (shard " + shard + ", " + priority + ", as " + workload.name()
                                 + " names it with " + config.shards() + " shards) is not declared");
                     } else {
-                        checkQueue(template, queueIds.get(name), name, config, problems);
+                        checkQueue(template, queueIds.get(name), name, connector(workload.env()), problems);
                     }
                 }
             }
@@ -789,6 +790,15 @@ class TemplateTest {
                 .getConfigMapping(ParleyConfig.class);
     }
 
+    private static ConnectorConfig connector(Map<String, String> env) {
+        return new SmallRyeConfigBuilder()
+                .withMapping(ConnectorConfig.class)
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withSources(new EnvConfigSource(env, 300))
+                .build()
+                .getConfigMapping(ConnectorConfig.class);
+    }
+
     /** The workloads must agree on what names the data: one shard count, one table and one queue prefix. */
     private static List<String> agreement(List<Workload> workloads) {
         Map<String, String> seen = new TreeMap<>();
@@ -882,9 +892,9 @@ class TemplateTest {
         return p.getOrDefault("ProjectionType", "KEYS_ONLY") + (nonKey.isEmpty() ? "" : " " + nonKey);
     }
 
-    private static void checkQueue(Template template, String id, String name, ParleyConfig config, Set<String> problems) {
+    private static void checkQueue(Template template, String id, String name, ConnectorConfig config, Set<String> problems) {
         Map<String, Object> properties = properties(template, id);
-        long visibility = config.connector().visibilityTimeout().toSeconds();
+        long visibility = config.visibilityTimeout().toSeconds();
         expectEqual(problems, "queue " + name + " VisibilityTimeout (parley.connector.visibility-timeout)",
                 Long.toString(visibility), String.valueOf(properties.getOrDefault("VisibilityTimeout", "30")));
         if (!(properties.get("RedrivePolicy") instanceof Map<?, ?> redrive)) {

@@ -1,16 +1,17 @@
 package dev.parley.driver.sandbox;
 
-import dev.parley.config.ParleyConfig;
+import dev.parley.common.MessageContent;
 import dev.parley.device.DeviceStatus;
 import dev.parley.driver.DriverListener;
 import dev.parley.driver.IncomingMessage;
+import dev.parley.driver.LinkingCode;
 import dev.parley.driver.OutboundMessage;
 import dev.parley.driver.Receipt;
 import dev.parley.driver.SendResult;
 import dev.parley.driver.WhatsAppDriver;
-import dev.parley.common.MessageContent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Typed;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
@@ -33,36 +34,48 @@ import java.util.regex.Pattern;
  * A simulated WhatsApp network, the default driver for make run, tests and benchmarks. Its rules, all
  * configurable under {@code parley.driver.sandbox}: numbers matching {@code not-on-whatsapp} fail
  * permanently, numbers matching {@code transient-failure} fail transiently, every other send succeeds
- * after {@code send-latency} and is acknowledged as delivered after {@code delivery-delay}. Devices come
- * online when their session starts unless an operator switched them offline.
+ * after {@code send-latency} and is acknowledged as delivered after {@code delivery-delay} (with no delay,
+ * before {@code send} returns, as a fast network may). With {@code auto-online} (the default) every device
+ * is linked already and comes online when its session starts; without, a device offers a QR code until it
+ * is {@linkplain #scan scanned}. Like a real network, it reports everything asynchronously, in order, from
+ * its own thread.
+ *
+ * <p>It is the bean for {@code parley.driver.type=sandbox}; {@code app.DriverSelection} picks it.
  */
 @ApplicationScoped
+@Typed(SandboxDriver.class)
 public class SandboxDriver implements WhatsAppDriver {
 
     private static final Logger LOG = Logger.getLogger(SandboxDriver.class);
+    private static final Duration QR_LIFETIME = Duration.ofSeconds(60);
 
     private final Pattern notOnWhatsapp;
     private final Pattern transientFailure;
     private final Duration sendLatency;
     private final Duration deliveryDelay;
     private final boolean autoOnline;
-    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final Clock clock;
+    /** Devices with a session in this process: device id to phone. */
+    private final Map<String, String> sessions = new ConcurrentHashMap<>();
     /** Operator overrides of a device's reachability, kept even while it has no session. */
     private final Map<String, Boolean> reachable = new ConcurrentHashMap<>();
+    /** Whether a device holds credentials, when that differs from {@code auto-online}; survives its sessions. */
+    private final Map<String, Boolean> linked = new ConcurrentHashMap<>();
+    /** The code each unlinked device with a session offers now. */
+    private final Map<String, LinkingCode> offered = new ConcurrentHashMap<>();
     private final Map<String, List<SentMessage>> sent = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService receipts = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().name("sandbox-receipts").daemon().factory());
-    private final Clock clock;
+    /** One thread for every event, so a device's events arrive in the order they happened. */
+    private final ScheduledExecutorService events = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("sandbox-network").daemon().factory());
     private volatile DriverListener listener;
 
-    public SandboxDriver(ParleyConfig config, Clock clock) {
+    public SandboxDriver(SandboxConfig config, Clock clock) {
         this.clock = clock;
-        ParleyConfig.Sandbox sandbox = config.driver().sandbox();
-        this.notOnWhatsapp = Pattern.compile(sandbox.notOnWhatsapp());
-        this.transientFailure = Pattern.compile(sandbox.transientFailure());
-        this.sendLatency = sandbox.sendLatency();
-        this.deliveryDelay = sandbox.deliveryDelay();
-        this.autoOnline = sandbox.autoOnline();
+        this.notOnWhatsapp = Pattern.compile(config.notOnWhatsapp());
+        this.transientFailure = Pattern.compile(config.transientFailure());
+        this.sendLatency = config.sendLatency();
+        this.deliveryDelay = config.deliveryDelay();
+        this.autoOnline = config.autoOnline();
     }
 
     /** A message the simulated network accepted, so tests and demos can see exactly what went out. */
@@ -76,9 +89,6 @@ public class SandboxDriver implements WhatsAppDriver {
         }
     }
 
-    private record Session(String deviceId, String phone) {
-    }
-
     @Override
     public void start(DriverListener listener) {
         this.listener = Objects.requireNonNull(listener, "listener");
@@ -86,13 +96,14 @@ public class SandboxDriver implements WhatsAppDriver {
 
     @Override
     public void connect(String deviceId, String phone) {
-        sessions.put(deviceId, new Session(deviceId, phone));
-        notifyStatus(deviceId);
+        sessions.put(deviceId, phone);
+        report(deviceId);
     }
 
     @Override
     public void disconnect(String deviceId) {
         sessions.remove(deviceId);
+        offered.remove(deviceId);
     }
 
     @Override
@@ -107,19 +118,23 @@ public class SandboxDriver implements WhatsAppDriver {
         if (transientFailure.matcher(message.to()).matches()) {
             return new SendResult.TemporaryFailure("simulated network error");
         }
-        String waId = "SBX" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()).toUpperCase();
+        String waId = newId("SBX");
         sent.computeIfAbsent(deviceId, id -> new CopyOnWriteArrayList<>())
                 .add(new SentMessage(deviceId, message.messageId(), waId, message.to(), message.content(),
                         message.quotedWaId(), clock.instant()));
-        receipts.schedule(() -> emitReceipt(deviceId, waId, Receipt.delivered),
-                deliveryDelay.toMillis(), TimeUnit.MILLISECONDS);
+        if (deliveryDelay.isZero() || deliveryDelay.isNegative()) {
+            deliver(() -> emitReceipt(deviceId, waId, Receipt.delivered));
+        } else {
+            events.schedule(() -> emitReceipt(deviceId, waId, Receipt.delivered), deliveryDelay.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
         return new SendResult.Sent(waId);
     }
 
     /** Switches a device's reachability, as if its phone lost or regained its connection. */
     public void setOnline(String deviceId, boolean online) {
         reachable.put(deviceId, online);
-        notifyStatus(deviceId);
+        report(deviceId);
     }
 
     /** Whether the device has a session in this process. */
@@ -127,9 +142,35 @@ public class SandboxDriver implements WhatsAppDriver {
         return sessions.containsKey(deviceId);
     }
 
-    /** Whether the device has a session and is reachable. */
+    /** Whether the device has a session, is linked and is reachable. */
     public boolean isOnline(String deviceId) {
-        return sessions.containsKey(deviceId) && reachable.getOrDefault(deviceId, autoOnline);
+        return sessions.containsKey(deviceId) && isLinked(deviceId) && reachable.getOrDefault(deviceId, true);
+    }
+
+    /** The linking code an unlinked device with a session offers now, or null. */
+    public LinkingCode linkingCode(String deviceId) {
+        return offered.get(deviceId);
+    }
+
+    /** The phone scans {@code code}: the device is linked and comes online; false if it is not the code offered. */
+    public boolean scan(String deviceId, String code) {
+        LinkingCode current = offered.get(deviceId);
+        if (current == null || !current.value().equals(code)) {
+            return false;
+        }
+        offered.remove(deviceId);
+        linked.put(deviceId, true);
+        report(deviceId);
+        return true;
+    }
+
+    /** WhatsApp ends the device's link (e.g. removed from the phone): it reports logged_out and its session ends. */
+    public void logOut(String deviceId) {
+        linked.put(deviceId, false);
+        offered.remove(deviceId);
+        if (sessions.remove(deviceId) != null) {
+            dispatch(l -> l.onStatus(deviceId, DeviceStatus.logged_out));
+        }
     }
 
     /** Everything sent through a device, oldest first. */
@@ -142,13 +183,20 @@ public class SandboxDriver implements WhatsAppDriver {
      * the one-to-one chat with {@code from}; answers WhatsApp's id for it.
      */
     public String injectIncoming(String deviceId, String from, String group, String text, String quotedWaId) {
-        String waId = "SBXIN" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()).toUpperCase();
-        DriverListener l = listener;
-        if (l == null || !sessions.containsKey(deviceId)) {
+        return injectIncoming(deviceId, from, group,
+                new MessageContent(MessageContent.Kind.text, text, null, null, null), quotedWaId);
+    }
+
+    /** As {@link #injectIncoming(String, String, String, String, String)} with any content: media, location. */
+    public String injectIncoming(String deviceId, String from, String group, MessageContent content,
+                                 String quotedWaId) {
+        if (listener == null || !sessions.containsKey(deviceId)) {
             throw new IllegalStateException("Device " + deviceId + " has no session in this process");
         }
-        l.onIncoming(deviceId, new IncomingMessage(waId, group != null ? group : from, from, text, quotedWaId,
-                clock.instant()));
+        String waId = newId("SBXIN");
+        IncomingMessage message = new IncomingMessage(waId, group != null ? group : from, from, content, quotedWaId,
+                clock.instant());
+        dispatch(l -> l.onIncoming(deviceId, message));
         return waId;
     }
 
@@ -160,36 +208,66 @@ public class SandboxDriver implements WhatsAppDriver {
 
     /** Emits a receipt for a message this device sent. */
     public void receipt(String deviceId, String waId, Receipt receipt) {
-        emitReceipt(deviceId, waId, receipt);
+        dispatch(l -> emitReceipt(deviceId, waId, receipt));
     }
 
     /** Acknowledges a sent message as read, as the recipient opening it would. */
     public void markRead(String deviceId, String waId) {
-        emitReceipt(deviceId, waId, Receipt.read);
+        receipt(deviceId, waId, Receipt.read);
     }
 
     @PreDestroy
     void shutdown() {
-        receipts.shutdownNow();
+        events.shutdownNow();
     }
 
-    private void notifyStatus(String deviceId) {
+    private boolean isLinked(String deviceId) {
+        return linked.getOrDefault(deviceId, autoOnline);
+    }
+
+    /** Reports a device's state as it is now, offering a fresh code when it is unlinked. */
+    private void report(String deviceId) {
+        if (!sessions.containsKey(deviceId)) {
+            return;
+        }
+        if (!isLinked(deviceId)) {
+            LinkingCode code = new LinkingCode(LinkingCode.Kind.qr, newId("SBXQR-"), clock.instant().plus(QR_LIFETIME));
+            offered.put(deviceId, code);
+            dispatch(l -> {
+                l.onStatus(deviceId, DeviceStatus.linking);
+                l.onLinking(deviceId, code);
+            });
+            return;
+        }
+        DeviceStatus now = isOnline(deviceId) ? DeviceStatus.online : DeviceStatus.offline;
+        dispatch(l -> l.onStatus(deviceId, now));
+    }
+
+    private void dispatch(java.util.function.Consumer<DriverListener> event) {
         DriverListener l = listener;
-        if (l != null && sessions.containsKey(deviceId)) {
-            l.onStatus(deviceId, isOnline(deviceId) ? DeviceStatus.online : DeviceStatus.offline);
+        if (l == null) {
+            return;
+        }
+        events.execute(() -> deliver(() -> event.accept(l)));
+    }
+
+    private void deliver(Runnable event) {
+        try {
+            event.run();
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "A listener failed on a sandbox event");
         }
     }
 
     private void emitReceipt(String deviceId, String waId, Receipt receipt) {
         DriverListener l = listener;
-        if (l == null) {
-            return;
-        }
-        try {
+        if (l != null) {
             l.onReceipt(deviceId, waId, receipt);
-        } catch (RuntimeException e) {
-            LOG.warnf(e, "Receipt %s for device=%s was not recorded", receipt, deviceId);
         }
+    }
+
+    private static String newId(String prefix) {
+        return prefix + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()).toUpperCase();
     }
 
     private static void pause(Duration duration) {

@@ -1,0 +1,65 @@
+package dev.parley.connector;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** Connector behaviour: polling, visibility, retries, device refresh and shard leases ({@code parley.connector}). */
+@ConfigMapping(prefix = "parley.connector")
+public interface ConnectorConfig {
+
+    /** SQS long-poll wait per receive call. */
+    @WithDefault("2s")
+    Duration pollWait();
+
+    /** Visibility timeout of a received entry; renewed while the entry waits in its device's lane. */
+    @WithDefault("120s")
+    Duration visibilityTimeout();
+
+    /** How long a device stays offline before its owner is emailed (once per outage). */
+    @WithDefault("5m")
+    Duration unreachableAfter();
+
+    /** Delay before an entry that found its device's lane full is handed out again. */
+    @WithDefault("30s")
+    Duration overflowDelay();
+
+    /** How often device sessions are reconciled with the devices in PostgreSQL. */
+    @WithDefault("2s")
+    Duration deviceRefresh();
+
+    /** Delay before a message for an offline device is looked at again. */
+    @WithDefault("10s")
+    Duration offlineRecheck();
+
+    /** Delay before a transient driver failure is retried (doubles per attempt). */
+    @WithDefault("2s")
+    Duration retryBackoff();
+
+    /** Attempts after a transient driver failure before the message fails. */
+    @WithDefault("5")
+    int retries();
+
+    /**
+     * Whether connectors share the shards through leases in DynamoDB (ADR 0005). Off, this connector owns every
+     * shard, which is only right when it is the only one.
+     */
+    @WithDefault("true")
+    boolean leases();
+
+    /**
+     * How long a shard lease stays valid without a heartbeat. A dead connector's shards are taken over within
+     * this plus two heartbeat periods.
+     */
+    @WithDefault("20s")
+    Duration leaseDuration();
+
+    /** How often leases are renewed and free or lapsed ones are tried; at most half the lease duration. */
+    @WithDefault("5s")
+    Duration heartbeat();
+
+    /** Start of this connector's lease owner id (e.g. the host name); every start adds a random suffix. */
+    @WithDefault("connector")
+    String name();
+}

@@ -1,0 +1,65 @@
+package dev.parley.connector;
+
+import dev.parley.common.Priority;
+import dev.parley.queue.OutboundQueue;
+import dev.parley.queue.ReceivedMessage;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+
+/** A connector's {@link DeviceLane}s, one per device with entries, created on a device's first entry. */
+final class DeviceLanes {
+
+    private final MessageSender sender;
+    private final OutboundQueue queue;
+    private final HeldMessages held;
+    private final Clock clock;
+    private final DeviceLane.Settings settings;
+    private final Map<String, DeviceLane> lanes = new ConcurrentHashMap<>();
+
+    DeviceLanes(MessageSender sender, OutboundQueue queue, HeldMessages held, Clock clock, ConnectorConfig config) {
+        this.sender = sender;
+        this.queue = queue;
+        this.held = held;
+        this.clock = clock;
+        this.settings = new DeviceLane.Settings(config.visibilityTimeout(), config.overflowDelay());
+    }
+
+    /** Puts an entry in its device's lane, opening the lane at {@code rate} sends a minute if it has none. */
+    void offer(String deviceId, ReceivedMessage entry, Priority priority, int rate, BooleanSupplier online) {
+        lanes.computeIfAbsent(deviceId, id -> new DeviceLane(id, rate, sender, queue, held, online, clock, settings))
+                .offer(entry, priority);
+    }
+
+    /** The device's plan (and so its rate) may have changed. */
+    void rate(String deviceId, int messagesPerMinute) {
+        DeviceLane lane = lanes.get(deviceId);
+        if (lane != null) {
+            lane.rate(messagesPerMinute);
+        }
+    }
+
+    /** Wakes the device's lane, e.g. because the device came online. */
+    void wake(String deviceId) {
+        DeviceLane lane = lanes.get(deviceId);
+        if (lane != null) {
+            lane.wake();
+        }
+    }
+
+    /** Closes the device's lane; {@code handOver} sends its waiting entries back at once. */
+    void close(String deviceId, boolean handOver) {
+        DeviceLane lane = lanes.remove(deviceId);
+        if (lane != null) {
+            lane.close(handOver);
+        }
+    }
+
+    /** Entries waiting in the device's lane. */
+    int waiting(String deviceId) {
+        DeviceLane lane = lanes.get(deviceId);
+        return lane == null ? 0 : lane.size();
+    }
+}

@@ -1,0 +1,127 @@
+package dev.parley.connector;
+
+import dev.parley.device.Device;
+import dev.parley.device.DeviceStatus;
+import dev.parley.driver.WhatsAppDriver;
+import dev.parley.plan.Plan;
+import org.jboss.logging.Logger;
+
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * A connector's driver sessions, one per device of the shards it owns, reconciled with the devices in
+ * PostgreSQL: a new device gets a session, a deleted one loses its session and lane and its held messages
+ * fail. Also what the driver last said about each device, and each device's send rate from its plan.
+ */
+final class DeviceSessions {
+
+    private static final Logger LOG = Logger.getLogger(DeviceSessions.class);
+    static final String DEVICE_DELETED = "The device was deleted before the message was sent";
+
+    private final WhatsAppDriver driver;
+    private final DeviceDirectory directory;
+    private final HeldMessages held;
+    private final DeviceLanes lanes;
+    private final ExecutorService background;
+    private final Map<String, Device> devices = new ConcurrentHashMap<>();
+    private final Map<String, Integer> rates = new ConcurrentHashMap<>();
+    private final Map<String, DeviceStatus> statuses = new ConcurrentHashMap<>();
+
+    DeviceSessions(WhatsAppDriver driver, DeviceDirectory directory, HeldMessages held, DeviceLanes lanes,
+                   ExecutorService background) {
+        this.driver = driver;
+        this.directory = directory;
+        this.held = held;
+        this.lanes = lanes;
+        this.background = background;
+    }
+
+    /** Starts sessions for the devices of {@code shards} that have none, and ends those of devices gone. */
+    void reconcile(Collection<Integer> shards) {
+        List<Device> current = shards.isEmpty() ? List.of() : directory.devicesOfShards(shards);
+        Map<String, Plan> plans = directory.plans();
+        Set<String> seen = new HashSet<>();
+        for (Device device : current) {
+            seen.add(device.id);
+            Plan plan = plans.get(device.plan);
+            int rate = plan == null ? 1 : plan.messagesPerMinute;
+            rates.put(device.id, rate);
+            lanes.rate(device.id, rate);
+            if (devices.putIfAbsent(device.id, device) == null) {
+                driver.connect(device.id, device.phone);
+            } else {
+                devices.put(device.id, device);
+            }
+        }
+        for (String id : Set.copyOf(devices.keySet())) {
+            if (!seen.contains(id)) {
+                // Its entries come back at once and end failed: the device is gone.
+                forget(id, true);
+                background.submit(() -> {
+                    try {
+                        held.failAll(id, DEVICE_DELETED);
+                    } catch (RuntimeException e) {
+                        LOG.warnf(e, "Could not fail the held messages of deleted device=%s", id);
+                    }
+                });
+            }
+        }
+    }
+
+    /** Ends the sessions and lanes of a shard's devices; {@code handOver} sends waiting entries back at once. */
+    void forgetShard(int shard, boolean handOver) {
+        for (Device device : List.copyOf(devices.values())) {
+            if (device.shard == shard) {
+                forget(device.id, handOver);
+            }
+        }
+    }
+
+    /** Ends every session that is left, e.g. on stop. */
+    void disconnectAll() {
+        devices.keySet().forEach(driver::disconnect);
+        devices.clear();
+        statuses.clear();
+    }
+
+    /** Releases the held messages of every online device: catches releases missed by a crash or a status flip. */
+    void releaseHeldOfOnlineDevices() {
+        for (String id : devices.keySet()) {
+            if (isOnline(id)) {
+                held.release(id);
+            }
+        }
+    }
+
+    /** Records what the driver said; false when the device was in that state already. */
+    boolean statusChanged(String deviceId, DeviceStatus status) {
+        return statuses.put(deviceId, status) != status;
+    }
+
+    boolean hasSession(String deviceId) {
+        return devices.containsKey(deviceId);
+    }
+
+    boolean isOnline(String deviceId) {
+        return statuses.get(deviceId) == DeviceStatus.online;
+    }
+
+    /** The device's messages per minute, from its plan; 1 until it is known. */
+    int rate(String deviceId) {
+        return rates.getOrDefault(deviceId, 1);
+    }
+
+    private void forget(String deviceId, boolean handOver) {
+        devices.remove(deviceId);
+        statuses.remove(deviceId);
+        rates.remove(deviceId);
+        driver.disconnect(deviceId);
+        lanes.close(deviceId, handOver);
+    }
+}

@@ -1,0 +1,59 @@
+package dev.parley.connector;
+
+import dev.parley.device.DeviceStatus;
+import dev.parley.driver.DriverListener;
+import dev.parley.driver.IncomingMessage;
+import dev.parley.driver.LinkingCode;
+import dev.parley.driver.Receipt;
+import org.jboss.logging.Logger;
+
+import java.util.concurrent.ExecutorService;
+
+/**
+ * A connector's listener on its driver. The driver may call from any thread, an event loop included, so this
+ * only updates in-memory state and wakes lanes; every write happens on the connector's background threads.
+ */
+final class DriverEvents implements DriverListener {
+
+    private static final Logger LOG = Logger.getLogger(DriverEvents.class);
+
+    private final DeviceSessions sessions;
+    private final DeviceLanes lanes;
+    private final DeviceEventRecorder recorder;
+    private final ExecutorService background;
+
+    DriverEvents(DeviceSessions sessions, DeviceLanes lanes, DeviceEventRecorder recorder,
+                 ExecutorService background) {
+        this.sessions = sessions;
+        this.lanes = lanes;
+        this.recorder = recorder;
+        this.background = background;
+    }
+
+    @Override
+    public void onStatus(String deviceId, DeviceStatus status) {
+        if (!sessions.statusChanged(deviceId, status)) {
+            return;
+        }
+        LOG.infof("Device device=%s is %s", deviceId, status);
+        lanes.wake(deviceId);
+        background.submit(() -> recorder.status(deviceId, status));
+    }
+
+    @Override
+    public void onLinking(String deviceId, LinkingCode code) {
+        // The code is a one-time secret: only the fact that one is offered is logged.
+        LOG.infof("Device device=%s offers a %s code to link it, valid until %s", deviceId, code.kind(),
+                code.expiresAt());
+    }
+
+    @Override
+    public void onReceipt(String deviceId, String waId, Receipt receipt) {
+        background.submit(() -> recorder.receipt(deviceId, waId, receipt));
+    }
+
+    @Override
+    public void onIncoming(String deviceId, IncomingMessage message) {
+        background.submit(() -> recorder.incoming(deviceId, message));
+    }
+}

@@ -1,0 +1,34 @@
+package dev.parley.driver.sandbox;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** Rules of the simulated WhatsApp network ({@code parley.driver.sandbox}). */
+@ConfigMapping(prefix = "parley.driver.sandbox")
+public interface SandboxConfig {
+
+    /** Regular expression over the E.164 number: matching numbers are not on WhatsApp. */
+    @WithDefault(".*0000$")
+    String notOnWhatsapp();
+
+    /** Regular expression over the E.164 number: sends to matching numbers fail transiently. */
+    @WithDefault(".*9999$")
+    String transientFailure();
+
+    /** Simulated time a send takes. */
+    @WithDefault("20ms")
+    Duration sendLatency();
+
+    /** Time between a send and its delivery receipt. */
+    @WithDefault("200ms")
+    Duration deliveryDelay();
+
+    /**
+     * Whether a new device comes online as soon as its session starts, as if already linked. Off, a device
+     * without a linked session offers a QR code that {@code SandboxDriver.scan} (or the operator endpoint) links.
+     */
+    @WithDefault("true")
+    boolean autoOnline();
+}
