@@ -1,10 +1,10 @@
 package dev.parley.connector;
 
+import dev.parley.common.Blocking;
 import dev.parley.config.ParleyConfig;
 import dev.parley.device.Device;
 import dev.parley.device.DeviceStatus;
 import dev.parley.notify.OwnerNotifier;
-import io.quarkus.vertx.VertxContextSupport;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -65,13 +65,13 @@ public class DeviceAlerts {
                 return;
             }
             // The notifier reads the account through Hibernate Reactive, which needs a Vert.x context.
-            VertxContextSupport.subscribeAndAwait(() -> notifier.email(device.accountId,
+            Blocking.onContext(() -> notifier.email(device.accountId,
                     "Parley: device \"" + device.name + "\" is unreachable",
                     "Your WhatsApp device \"" + device.name + "\" (" + device.phone + ", id " + device.id
                             + ") has been unreachable since " + device.statusAt + ".\n\n"
                             + "Its messages are kept and will be sent, in order, once it is back online. "
                             + "Check that the phone has power and a network connection, and that WhatsApp is open.\n"));
-        } catch (Throwable e) {
+        } catch (RuntimeException e) {
             LOG.warnf(e, "Could not alert the owner of unreachable device=%s", deviceId);
         }
     }

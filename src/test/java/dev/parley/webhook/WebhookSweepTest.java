@@ -16,6 +16,7 @@ import java.util.Map;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Without the jobs role nothing is dispatched by itself; a cron or Lambda sweep ({@link WebhookDispatcher#run()})
@@ -39,7 +40,7 @@ class WebhookSweepTest {
     EventOutbox outbox;
 
     @Test
-    void a_sweep_delivers_what_waits_when_no_dispatcher_loop_runs() throws Exception {
+    void a_sweep_delivers_what_waits_when_no_dispatcher_loop_runs() {
         Api.Tenant tenant = Api.newAccount();
         try (WebhookReceiver receiver = WebhookReceiver.start()) {
             String id = given().header("Token", tenant.token()).contentType(ContentType.JSON)
@@ -49,8 +50,9 @@ class WebhookSweepTest {
                 outbox.append(outbox.create(EventTypes.MESSAGE_IN_NEW, tenant.accountId(), null, Map.of("n", i)))
                         .await().atMost(Duration.ofSeconds(10));
             }
-            Thread.sleep(1500);
-            assertThat(receiver.requests()).isEmpty();
+            // Nothing arrives by itself (no dispatcher loop); waiting also lets the events settle.
+            await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(10))
+                    .until(() -> receiver.requests().isEmpty());
 
             assertThat(dispatcher.run()).isEqualTo(3);
 
