@@ -120,6 +120,9 @@ public class WebhookDispatcher {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException | Error e) {
+                if (loop != Thread.currentThread()) {
+                    return; // stopped mid-sweep: the interrupted store call is no failure worth a warning
+                }
                 LOG.warnf(e, "Webhook sweep failed; the next one retries");
             }
         }
