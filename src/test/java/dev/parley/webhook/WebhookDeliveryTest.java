@@ -2,6 +2,7 @@ package dev.parley.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.util.GreenMail;
+import dev.parley.common.Blocking;
 import dev.parley.event.Event;
 import dev.parley.event.EventOutbox;
 import dev.parley.event.EventTypes;
@@ -327,7 +328,7 @@ class WebhookDeliveryTest {
         List<Event> events = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             Event event = outbox.create(type, account, device, Map.of("n", i));
-            outbox.append(event).await().atMost(Duration.ofSeconds(10));
+            Blocking.await(outbox.append(event));
             events.add(event);
         }
         return events;

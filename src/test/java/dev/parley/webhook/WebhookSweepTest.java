@@ -1,5 +1,6 @@
 package dev.parley.webhook;
 
+import dev.parley.common.Blocking;
 import dev.parley.event.EventOutbox;
 import dev.parley.event.EventTypes;
 import dev.parley.support.Api;
@@ -47,8 +48,8 @@ class WebhookSweepTest {
                     .body(Map.of("url", receiver.url(), "batchSize", 2)).post("/v1/webhooks")
                     .then().statusCode(201).extract().path("id");
             for (int i = 0; i < 5; i++) {
-                outbox.append(outbox.create(EventTypes.MESSAGE_IN_NEW, tenant.accountId(), null, Map.of("n", i)))
-                        .await().atMost(Duration.ofSeconds(10));
+                Blocking.await(outbox.append(outbox.create(EventTypes.MESSAGE_IN_NEW, tenant.accountId(), null,
+                        Map.of("n", i))));
             }
             // Nothing arrives by itself (no dispatcher loop); waiting also lets the events settle.
             await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(10))
