@@ -1,6 +1,5 @@
 package dev.parley.webhook;
 
-import dev.parley.config.ParleyConfig;
 import io.smallrye.faulttolerance.api.TypedGuard;
 
 import java.time.Duration;
@@ -37,7 +36,7 @@ public record WebhookRetryPolicy(int retries, Duration retryDelay, Duration back
         }
     }
 
-    public static WebhookRetryPolicy of(ParleyConfig.Webhooks config) {
+    public static WebhookRetryPolicy of(WebhooksConfig config) {
         return new WebhookRetryPolicy(config.retries(), config.retryDelay(), config.backoff(), config.backoffMax(),
                 config.disableAfter(), config.timeout());
     }
@@ -61,6 +60,11 @@ public record WebhookRetryPolicy(int retries, Duration retryDelay, Duration back
     public Duration attemptBudget() {
         Duration delays = retryDelay.multipliedBy((1L << retries) - 1).multipliedBy(5).dividedBy(4);
         return requestTimeout.plusSeconds(1).multipliedBy(retries + 1).plus(delays);
+    }
+
+    /** The immediate retries of one delivery attempt, as a reusable runner (build it once; it holds the guard). */
+    public ImmediateRetries immediateRetries() {
+        return new ImmediateRetries(this);
     }
 
     /** A guard running one request, retried while it throws an exception {@code retryable} accepts. */

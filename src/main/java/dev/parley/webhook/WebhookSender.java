@@ -1,6 +1,6 @@
 package dev.parley.webhook;
 
-import dev.parley.config.ParleyConfig;
+import dev.parley.common.Blocking;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -16,11 +16,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -41,11 +40,11 @@ public class WebhookSender {
     private final long timeoutMillis;
     private final HttpClient client;
 
-    public WebhookSender(WebhookTargets targets, Vertx vertx, ParleyConfig config) {
+    public WebhookSender(WebhookTargets targets, Vertx vertx, WebhooksConfig config) {
         this.targets = targets;
         this.vertx = vertx;
-        this.connectTimeoutMillis = config.webhooks().connectTimeout().toMillis();
-        this.timeoutMillis = config.webhooks().timeout().toMillis();
+        this.connectTimeoutMillis = config.connectTimeout().toMillis();
+        this.timeoutMillis = config.timeout().toMillis();
         this.client = vertx.createHttpClient(new HttpClientOptions()
                 .setName("parley-webhooks")
                 .setConnectTimeout((int) connectTimeoutMillis)
@@ -89,22 +88,23 @@ public class WebhookSender {
                 .putHeader("User-Agent", "Parley-Webhooks/1");
         headers.forEach(options::putHeader);
 
-        CompletableFuture<Integer> status = new CompletableFuture<>();
+        // Completed with a value either way, so that waiting for it only ever fails on the timeout.
+        CompletableFuture<Answer> answer = new CompletableFuture<>();
         AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
         client.request(options).onComplete(opened -> {
             if (opened.failed()) {
-                status.completeExceptionally(opened.cause());
+                answer.complete(Answer.failed(opened.cause()));
                 return;
             }
             HttpClientRequest request = opened.result();
             sent.set(request);
             request.send(Buffer.buffer(body)).onComplete(answered -> {
                 if (answered.failed()) {
-                    status.completeExceptionally(answered.cause());
+                    answer.complete(Answer.failed(answered.cause()));
                     return;
                 }
                 HttpClientResponse response = answered.result();
-                status.complete(response.statusCode());
+                answer.complete(Answer.status(response.statusCode()));
                 // The answer's body is not used: it is dropped as it arrives, and cut off if it never ends.
                 long cutOff = vertx.setTimer(timeoutMillis, t -> request.reset());
                 response.exceptionHandler(ignored -> { });
@@ -112,25 +112,39 @@ public class WebhookSender {
             });
         });
 
+        Answer answered;
         try {
-            int code = status.get(timeoutMillis, TimeUnit.MILLISECONDS);
-            long latency = millisSince(start);
-            if (code >= 200 && code < 300) {
-                return AttemptResult.delivered(code, latency);
-            }
-            String error = code >= 300 && code < 400 ? "HTTP " + code + ": redirects are not followed" : "HTTP " + code;
-            return AttemptResult.failed(code, latency, error, true);
-        } catch (TimeoutException e) {
+            answered = Blocking.await(answer, Duration.ofMillis(timeoutMillis));
+        } catch (Blocking.BlockingTimeoutException e) {
             HttpClientRequest request = sent.get();
             if (request != null) {
                 request.reset();
             }
             return AttemptResult.failed(null, millisSince(start), "no answer within " + timeoutMillis + " ms", true);
-        } catch (ExecutionException e) {
-            return AttemptResult.failed(null, millisSince(start), describe(e.getCause()), true);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            // The future never fails, so only an interruption of this thread (a stopping dispatcher) gets here.
             return AttemptResult.failed(null, millisSince(start), "interrupted", true);
+        }
+        long latency = millisSince(start);
+        if (answered.failure() != null) {
+            return AttemptResult.failed(null, latency, describe(answered.failure()), true);
+        }
+        int code = answered.status();
+        if (code >= 200 && code < 300) {
+            return AttemptResult.delivered(code, latency);
+        }
+        String error = code >= 300 && code < 400 ? "HTTP " + code + ": redirects are not followed" : "HTTP " + code;
+        return AttemptResult.failed(code, latency, error, true);
+    }
+
+    /** What the receiver answered: a status, or why no answer came. */
+    private record Answer(int status, Throwable failure) {
+        static Answer status(int status) {
+            return new Answer(status, null);
+        }
+
+        static Answer failed(Throwable failure) {
+            return new Answer(0, failure);
         }
     }
 

@@ -2,7 +2,6 @@ package dev.parley.webhook;
 
 import dev.parley.account.AccountRepository;
 import dev.parley.common.Ids;
-import dev.parley.config.ParleyConfig;
 import dev.parley.device.DeviceRepository;
 import dev.parley.error.ApiException;
 import dev.parley.event.EventOutbox;
@@ -41,12 +40,12 @@ public class WebhookService {
     private final WebhookTargets targets;
     private final WebhookDispatcher dispatcher;
     private final Vertx vertx;
-    private final ParleyConfig.Webhooks config;
+    private final WebhooksConfig config;
     private final Clock clock;
 
     public WebhookService(WebhookRepository endpoints, WebhookDeliveryRepository deliveries, AccountRepository accounts,
                           DeviceRepository devices, WebhookTargets targets, WebhookDispatcher dispatcher, Vertx vertx,
-                          ParleyConfig config, Clock clock) {
+                          WebhooksConfig config, Clock clock) {
         this.endpoints = endpoints;
         this.deliveries = deliveries;
         this.accounts = accounts;
@@ -54,7 +53,7 @@ public class WebhookService {
         this.targets = targets;
         this.dispatcher = dispatcher;
         this.vertx = vertx;
-        this.config = config.webhooks();
+        this.config = config;
         this.clock = clock;
     }
 

@@ -1,6 +1,5 @@
 package dev.parley.webhook;
 
-import dev.parley.config.ParleyConfig;
 import dev.parley.error.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -63,8 +62,8 @@ public class WebhookTargets {
     private final Resolver resolver;
 
     @Inject
-    public WebhookTargets(ParleyConfig config) {
-        this(config.webhooks().requireHttps(), config.webhooks().allowPrivateTargets(), InetAddress::getAllByName);
+    public WebhookTargets(WebhooksConfig config) {
+        this(config.requireHttps(), config.allowPrivateTargets(), InetAddress::getAllByName);
     }
 
     public WebhookTargets(boolean requireHttps, boolean allowPrivate, Resolver resolver) {

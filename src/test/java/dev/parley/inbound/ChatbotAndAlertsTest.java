@@ -2,10 +2,13 @@ package dev.parley.inbound;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.util.GreenMail;
+import dev.parley.common.Blocking;
+import dev.parley.device.DeviceRepository;
 import dev.parley.driver.sandbox.SandboxDriver;
 import dev.parley.support.Api;
 import dev.parley.support.GreenMailResource;
 import dev.parley.support.WebhookReceiver;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -14,12 +17,14 @@ import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The whole loop a chatbot runs on: a customer writes, the webhook receiver gets message:in:new, the bot
@@ -34,6 +39,8 @@ class ChatbotAndAlertsTest {
 
     @Inject
     SandboxDriver sandbox;
+    @Inject
+    DeviceRepository devices;
 
     @GreenMailResource.InjectGreenMail
     GreenMail greenMail;
@@ -76,13 +83,14 @@ class ChatbotAndAlertsTest {
         int before = greenMail.getReceivedMessages().length;
 
         setOnline(device, false);
-        Api.await(() -> alertsFor(device, before).size() == 1 ? true : null, TIMEOUT, () -> "one outage email");
-        Thread.sleep(2500);
-        assertThat(alertsFor(device, before)).hasSize(1);
+        await().atMost(TIMEOUT).until(() -> alertsFor(device, before).size() == 1);
+        // Once per outage: no second email while the device stays offline (over twice the 1 s alert delay).
+        await().during(Duration.ofMillis(2500)).atMost(TIMEOUT).until(() -> alertsFor(device, before).size() == 1);
 
         setOnline(device, true);
         Api.awaitDeviceStatus(tenant.token(), device, "online", TIMEOUT);
-        Thread.sleep(500);
+        // Back online ends the outage (its mark on the device row is cleared); only then can a new one alert.
+        await().atMost(TIMEOUT).until(() -> outageAlertedAt(device) == null);
         setOnline(device, false);
         Api.await(() -> alertsFor(device, before).size() == 2 ? true : null, TIMEOUT, () -> "a second outage email");
         MimeMessage mail = alertsFor(device, before).getFirst();
@@ -98,6 +106,11 @@ class ChatbotAndAlertsTest {
                 return false;
             }
         }).toList();
+    }
+
+    private Instant outageAlertedAt(String device) {
+        return Blocking.onContext(() -> Panache.withSession(() -> devices.findById(device)))
+                .outageAlertedAt;
     }
 
     private static void setOnline(String device, boolean online) {

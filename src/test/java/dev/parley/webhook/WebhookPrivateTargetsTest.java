@@ -1,5 +1,6 @@
 package dev.parley.webhook;
 
+import dev.parley.common.Blocking;
 import dev.parley.event.EventOutbox;
 import dev.parley.event.EventTypes;
 import dev.parley.support.Api;
@@ -8,7 +9,6 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.quarkus.vertx.VertxContextSupport;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
@@ -69,14 +69,14 @@ class WebhookPrivateTargetsTest {
     }
 
     @Test
-    void an_endpoint_whose_host_now_resolves_to_a_private_address_is_refused_at_delivery() throws Throwable {
+    void an_endpoint_whose_host_now_resolves_to_a_private_address_is_refused_at_delivery() {
         Api.Tenant tenant = Api.newAccount();
         try (WebhookReceiver receiver = WebhookReceiver.start()) {
             // As if its host had resolved publicly when it was saved and to loopback now (DNS rebinding).
             String url = receiver.url().replace("http://", "https://");
             String id = insertEndpoint(tenant.accountId(), url);
-            outbox.append(outbox.create(EventTypes.MESSAGE_OUT_SENT, tenant.accountId(), null, Map.of("n", 1)))
-                    .await().atMost(Duration.ofSeconds(10));
+            Blocking.await(outbox.append(outbox.create(EventTypes.MESSAGE_OUT_SENT, tenant.accountId(), null,
+                    Map.of("n", 1))));
 
             List<Map<String, Object>> logs = Api.await(() -> {
                 List<Map<String, Object>> found = given().header("Token", tenant.token())
@@ -93,7 +93,7 @@ class WebhookPrivateTargetsTest {
         }
     }
 
-    private String insertEndpoint(String accountId, String url) throws Throwable {
+    private String insertEndpoint(String accountId, String url) {
         Instant now = clock.instant();
         WebhookEndpoint endpoint = new WebhookEndpoint();
         endpoint.id = dev.parley.common.Ids.newId(now);
@@ -108,7 +108,7 @@ class WebhookPrivateTargetsTest {
         endpoint.nextAttemptAt = now;
         endpoint.createdAt = now;
         endpoint.updatedAt = now;
-        VertxContextSupport.subscribeAndAwait(() -> Panache.withTransaction(() -> endpoints.persist(endpoint)));
+        Blocking.onContext(() -> Panache.withTransaction(() -> endpoints.persist(endpoint)));
         return endpoint.id;
     }
 }

@@ -43,6 +43,26 @@ class WebhookRetryPolicyTest {
     }
 
     @Test
+    void immediate_retries_answer_the_last_result_as_a_value() {
+        ImmediateRetries retries = policy.immediateRetries();
+        AtomicInteger calls = new AtomicInteger();
+
+        AttemptResult exhausted = retries.run(() -> AttemptResult.failed(500, 1, "HTTP 500 #" + calls.incrementAndGet(), true));
+        assertThat(exhausted.delivered()).isFalse();
+        assertThat(exhausted.error()).isEqualTo("HTTP 500 #3");
+
+        calls.set(0);
+        AttemptResult refused = retries.run(() -> AttemptResult.failed(null, 1, "refused #" + calls.incrementAndGet(), false));
+        assertThat(refused.error()).isEqualTo("refused #1");
+
+        calls.set(0);
+        AttemptResult delivered = retries.run(() -> calls.incrementAndGet() < 2
+                ? AttemptResult.failed(503, 1, "HTTP 503", true) : AttemptResult.delivered(204, 1));
+        assertThat(delivered.delivered()).isTrue();
+        assertThat(calls).hasValue(2);
+    }
+
+    @Test
     void a_nonsensical_policy_is_refused_up_front() {
         assertThatThrownBy(() -> new WebhookRetryPolicy(-1, Duration.ZERO, Duration.ZERO, Duration.ZERO, 1,
                 Duration.ofSeconds(1))).hasMessageContaining("parley.webhooks.retries");

@@ -1,5 +1,6 @@
 package dev.parley.webhook;
 
+import dev.parley.common.Blocking;
 import dev.parley.event.EventOutbox;
 import dev.parley.event.EventTypes;
 import dev.parley.support.Api;
@@ -16,6 +17,7 @@ import java.util.Map;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Without the jobs role nothing is dispatched by itself; a cron or Lambda sweep ({@link WebhookDispatcher#run()})
@@ -39,18 +41,19 @@ class WebhookSweepTest {
     EventOutbox outbox;
 
     @Test
-    void a_sweep_delivers_what_waits_when_no_dispatcher_loop_runs() throws Exception {
+    void a_sweep_delivers_what_waits_when_no_dispatcher_loop_runs() {
         Api.Tenant tenant = Api.newAccount();
         try (WebhookReceiver receiver = WebhookReceiver.start()) {
             String id = given().header("Token", tenant.token()).contentType(ContentType.JSON)
                     .body(Map.of("url", receiver.url(), "batchSize", 2)).post("/v1/webhooks")
                     .then().statusCode(201).extract().path("id");
             for (int i = 0; i < 5; i++) {
-                outbox.append(outbox.create(EventTypes.MESSAGE_IN_NEW, tenant.accountId(), null, Map.of("n", i)))
-                        .await().atMost(Duration.ofSeconds(10));
+                Blocking.await(outbox.append(outbox.create(EventTypes.MESSAGE_IN_NEW, tenant.accountId(), null,
+                        Map.of("n", i))));
             }
-            Thread.sleep(1500);
-            assertThat(receiver.requests()).isEmpty();
+            // Nothing arrives by itself (no dispatcher loop); waiting also lets the events settle.
+            await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(10))
+                    .until(() -> receiver.requests().isEmpty());
 
             assertThat(dispatcher.run()).isEqualTo(3);
 
