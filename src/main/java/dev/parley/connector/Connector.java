@@ -1,6 +1,7 @@
 package dev.parley.connector;
 
 import dev.parley.aws.DynamoTables;
+import dev.parley.common.Blocking;
 import dev.parley.config.ParleyConfig;
 import dev.parley.device.Device;
 import dev.parley.device.DeviceStatus;
@@ -293,13 +294,13 @@ public class Connector implements DriverListener {
     public void onReceipt(String deviceId, String waId, Receipt receipt) {
         background.submit(() -> {
             try {
-                String id = store.idForWaId(waId).await().indefinitely();
+                String id = Blocking.await(store.findByWaId(waId));
                 if (id == null) {
                     LOG.debugf("Receipt for unknown waId on device=%s", deviceId);
                     return;
                 }
                 MessageStatus to = receipt == Receipt.read ? MessageStatus.read : MessageStatus.delivered;
-                store.transition(id, to, clock.instant(), Map.of()).await().indefinitely();
+                Blocking.await(store.recordReceipt(id, to, clock.instant()));
             } catch (RuntimeException e) {
                 LOG.warnf(e, "Could not record %s receipt on device=%s", receipt, deviceId);
             }

@@ -51,9 +51,11 @@ public class MessageRequestValidator {
             Map.entry("rar", MediaType.archive));
 
     private final ParleyConfig config;
+    private final MessagesConfig messages;
 
-    public MessageRequestValidator(ParleyConfig config) {
+    public MessageRequestValidator(ParleyConfig config, MessagesConfig messages) {
         this.config = config;
+        this.messages = messages;
     }
 
     public MessageDraft validate(SendMessageRequest r, Instant now, String prefix) {
@@ -201,7 +203,7 @@ public class MessageRequestValidator {
         } catch (DateTimeParseException e) {
             throw invalid(prefix, "deliverAt", "deliverAt must be an ISO-8601 date-time with offset, e.g. 2026-12-24T09:00:00+01:00");
         }
-        Duration horizon = config.messages().scheduleHorizon();
+        Duration horizon = messages.scheduleHorizon();
         if (at.isAfter(now.plus(horizon))) {
             throw invalid(prefix, "deliverAt", "deliverAt must be within " + horizon.toDays() + " days from now");
         }
@@ -235,7 +237,7 @@ public class MessageRequestValidator {
                 throw invalid(prefix, "expiration.date", "expiration.date must be in the future");
             }
         }
-        if (at.isAfter(now.plus(config.messages().scheduleHorizon()))) {
+        if (at.isAfter(now.plus(messages.scheduleHorizon()))) {
             throw invalid(prefix, "expiration", "expiration must be within the scheduling horizon");
         }
         return at;

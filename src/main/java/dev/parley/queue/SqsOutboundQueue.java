@@ -2,7 +2,7 @@ package dev.parley.queue;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.parley.config.ParleyConfig;
+import dev.parley.aws.AwsConfig;
 import dev.parley.common.Priority;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,10 +37,10 @@ public class SqsOutboundQueue implements OutboundQueue {
     private final String prefix;
     private final Map<QueueAddress, String> urls = new ConcurrentHashMap<>();
 
-    public SqsOutboundQueue(SqsAsyncClient sqs, ObjectMapper json, ParleyConfig config) {
+    public SqsOutboundQueue(SqsAsyncClient sqs, ObjectMapper json, AwsConfig config) {
         this.sqs = sqs;
         this.json = json;
-        this.prefix = config.aws().queuePrefix();
+        this.prefix = config.queuePrefix();
     }
 
     @Override

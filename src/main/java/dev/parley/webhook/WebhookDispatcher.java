@@ -107,7 +107,7 @@ public class WebhookDispatcher {
         this.metrics = metrics;
         this.vertx = vertx;
         this.config = config.webhooks();
-        this.retention = config.events().retention();
+        this.retention = outbox.retention();
         this.policy = WebhookRetryPolicy.of(this.config);
         this.guard = policy.guard(AttemptResult.class, e -> e instanceof AttemptFailed);
         this.lease = policy.attemptBudget().multipliedBy(2).plusSeconds(30);
