@@ -5,9 +5,6 @@ import dev.parley.common.Priority;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.account.TokenHasher;
 import dev.parley.common.Ids;
-import dev.parley.common.PhoneNumber;
-import dev.parley.common.QueryParams;
-import dev.parley.config.ParleyConfig;
 import dev.parley.device.Device;
 import dev.parley.device.DeviceService;
 import dev.parley.device.DeviceStatus;
@@ -27,8 +24,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Accepts outbound messages (record first, then queue), removes them while they wait, and reads them
- * back for their account. A 201 means the message will be attempted: a queue write that fails after the
+ * Accepts outbound messages (record first, then queue), removes them while they wait, and reads one
+ * back for its account ({@link MessageListing} lists them). A 201 means the message will be attempted: a queue write that fails after the
  * record is stored leaves the record marked unconfirmed, and the repair job queues it.
  */
 @ApplicationScoped
@@ -42,21 +39,19 @@ public class MessageService {
     private final MessageRequestValidator validator;
     private final IdempotencyStore idempotency;
     private final InboundStore inbound;
-    private final ParleyConfig config;
     private final MessagesConfig settings;
     private final ObjectMapper json;
     private final Clock clock;
 
     public MessageService(MessageStore store, OutboundQueue queue, DeviceService devices,
                           MessageRequestValidator validator, IdempotencyStore idempotency, InboundStore inbound,
-                          ParleyConfig config, MessagesConfig settings, ObjectMapper json, Clock clock) {
+                          MessagesConfig settings, ObjectMapper json, Clock clock) {
         this.inbound = inbound;
         this.store = store;
         this.queue = queue;
         this.devices = devices;
         this.validator = validator;
         this.idempotency = idempotency;
-        this.config = config;
         this.settings = settings;
         this.json = json;
         this.clock = clock;
@@ -188,41 +183,6 @@ public class MessageService {
         });
     }
 
-    /** Query parameters of a listing, as received. */
-    public record ListQuery(String status, String priority, String phone, String group, String reference,
-                            String device, String createdAfter, String createdBefore, String size, String cursor) {
-    }
-
-    public Uni<MessagePage> list(String accountId, ListQuery q) {
-        int pageSize = QueryParams.size(q.size(), config.api().defaultPageSize(), config.api().maxPageSize());
-        MessageStatus status = null;
-        if (q.status() != null && !q.status().isBlank()) {
-            try {
-                status = MessageStatus.valueOf(q.status().trim());
-            } catch (IllegalArgumentException e) {
-                throw ApiException.invalid("status", "status must be one of " + List.of(MessageStatus.values()));
-            }
-        }
-        Priority priority = q.priority() == null || q.priority().isBlank() ? null : Priority.parse(q.priority(), "priority");
-        String phone = q.phone() == null || q.phone().isBlank() ? null : PhoneNumber.of(q.phone(), "phone").e164();
-        String group = blankToNull(q.group());
-        String reference = blankToNull(q.reference());
-        Instant from = QueryParams.instant(q.createdAfter(), "createdAfter");
-        Instant to = QueryParams.instant(q.createdBefore(), "createdBefore");
-        String device = blankToNull(q.device());
-        MessageCursor after = MessageCursor.decode(q.cursor());
-        MessageStore.Filter filter = new MessageStore.Filter(accountId, device, status, priority, phone, group,
-                reference, from, to);
-        // Built first, so a cursor of another listing is a 400 before the device is looked up.
-        Uni<MessageStore.Page> listing = store.list(filter, pageSize, after);
-        // A device filter must name one of the caller's devices: a foreign one is a 404, not an empty page.
-        Uni<Void> deviceCheck = device == null ? Uni.createFrom().voidItem()
-                : devices.get(accountId, device).replaceWithVoid();
-        return deviceCheck.flatMap(ignored -> listing).map(page -> new MessagePage(
-                page.items().stream().map(MessageView::of).toList(),
-                page.next() == null ? null : page.next().encode()));
-    }
-
     /** Rejects a draft that uses a feature the device's plan lacks, with a 403 naming the feature's field. */
     static void checkPlan(Plan plan, MessageDraft draft, String prefix) {
         if (draft.priority() != Priority.normal && !plan.priorities) {
@@ -264,7 +224,4 @@ public class MessageService {
         }
     }
 
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value.trim();
-    }
 }
