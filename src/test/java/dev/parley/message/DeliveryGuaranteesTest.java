@@ -79,6 +79,9 @@ class DeliveryGuaranteesTest {
 
         awaitSent(device, 3);
         staysSent(device, 3, Duration.ofMillis(1500));
+        // The whole backlog waits in the lane before the clock moves, so the lane picks in creation order.
+        Api.await(() -> connector.waiting(device) == ids.size() - 3 ? true : null, TIMEOUT,
+                () -> (ids.size() - 3) + " entries waiting in the lane");
         for (int step = 0; step < 12 && sandbox.sent(device).size() < 10; step++) {
             clock.advance(Duration.ofSeconds(20));
             // Settled: everything is sent, or the plan's 3 sends of the last minute are used up.
