@@ -6,6 +6,7 @@ import dev.parley.config.Roles;
 import dev.parley.aws.AwsProvisioner;
 import dev.parley.connector.Connector;
 import dev.parley.driver.DriverConfig;
+import dev.parley.queue.OutboundQueue;
 import dev.parley.webhook.WebhookDispatcher;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -20,6 +21,7 @@ public class Lifecycle {
     private static final Logger LOG = Logger.getLogger(Lifecycle.class);
 
     private final AwsProvisioner provisioner;
+    private final OutboundQueue queue;
     private final DemoAccount demo;
     private final Connector connector;
     private final WebhookDispatcher webhooks;
@@ -27,9 +29,10 @@ public class Lifecycle {
     private final ParleyConfig config;
     private final DriverConfig driver;
 
-    public Lifecycle(AwsProvisioner provisioner, DemoAccount demo, Connector connector, WebhookDispatcher webhooks,
-                     Roles roles, ParleyConfig config, DriverConfig driver) {
+    public Lifecycle(AwsProvisioner provisioner, OutboundQueue queue, DemoAccount demo, Connector connector,
+                     WebhookDispatcher webhooks, Roles roles, ParleyConfig config, DriverConfig driver) {
         this.provisioner = provisioner;
+        this.queue = queue;
         this.demo = demo;
         this.connector = connector;
         this.webhooks = webhooks;
@@ -42,6 +45,9 @@ public class Lifecycle {
         LOG.infof("Parley starting with roles %s, %d shard(s), driver %s", config.roles(), config.shards(),
                 driver.type());
         provisioner.provision();
+        if (provisioner.enabled()) {
+            queue.provision(config.shards());
+        }
         if (config.demo().enabled()) {
             demo.ensure();
         }

@@ -1,9 +1,9 @@
 package dev.parley.aws;
 
-import dev.parley.config.ParleyConfig;
-import dev.parley.queue.OutboundQueue;
+import dev.parley.common.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
@@ -12,11 +12,11 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.CompletionException;
 
 /**
- * Creates the DynamoDB tables and SQS queues this build uses when they are missing. Idempotent, so every
- * process may run it at start-up; on AWS the template creates them and {@code parley.aws.provision} is off.
+ * Creates the DynamoDB tables this build uses when they are missing (the queue adapter creates its own
+ * queues on the same switch). Idempotent, so every process may run it at start-up; on AWS the template
+ * creates them and {@code parley.aws.provision} is off.
  */
 @ApplicationScoped
 public class AwsProvisioner {
@@ -26,60 +26,58 @@ public class AwsProvisioner {
 
     private final DynamoDbAsyncClient dynamo;
     private final DynamoTables tables;
-    private final OutboundQueue queue;
-    private final ParleyConfig config;
+    private final AwsConfig config;
 
-    public AwsProvisioner(DynamoDbAsyncClient dynamo, DynamoTables tables, OutboundQueue queue, ParleyConfig config) {
+    public AwsProvisioner(DynamoDbAsyncClient dynamo, DynamoTables tables, AwsConfig config) {
         this.dynamo = dynamo;
         this.tables = tables;
-        this.queue = queue;
         this.config = config;
     }
 
-    /** Creates what is missing and waits until tables are active; a no-op when provisioning is off. */
+    /** Whether this process creates missing resources ({@code parley.aws.provision}). */
+    public boolean enabled() {
+        return config.provision();
+    }
+
+    /** Creates missing tables and waits until they are active; a no-op when provisioning is off. */
     public void provision() {
-        if (!config.aws().provision()) {
+        if (!enabled()) {
             return;
         }
         for (CreateTableRequest definition : tables.definitions()) {
             ensureTable(definition);
         }
         tables.ttlAttributes().forEach(this::ensureTtl);
-        queue.provision(config.shards());
-        LOG.infof("Provisioned %d table(s) and %d queue(s)", tables.definitions().size(), config.shards() * 4);
+        LOG.infof("Provisioned %d table(s)", tables.definitions().size());
     }
 
     private void ensureTtl(String table, String attribute) {
         try {
-            dynamo.updateTimeToLive(b -> b.tableName(table)
-                    .timeToLiveSpecification(t -> t.enabled(true).attributeName(attribute))).join();
-        } catch (CompletionException e) {
+            Blocking.await(dynamo.updateTimeToLive(b -> b.tableName(table)
+                    .timeToLiveSpecification(t -> t.enabled(true).attributeName(attribute))));
+        } catch (SdkException e) {
             // Enabling twice is an error on AWS, and some emulators lack TTL; expiry is also checked on read.
-            LOG.debugf("TTL on %s.%s not changed: %s", table, attribute, e.getCause().getMessage());
+            LOG.debugf("TTL on %s.%s not changed: %s", table, attribute, e.getMessage());
         }
     }
 
     private void ensureTable(CreateTableRequest definition) {
         String name = definition.tableName();
         try {
-            dynamo.createTable(definition).join();
+            Blocking.await(dynamo.createTable(definition));
             LOG.infof("Created table %s", name);
-        } catch (CompletionException e) {
-            if (!(e.getCause() instanceof ResourceInUseException)) {
-                throw e;
-            }
+        } catch (ResourceInUseException e) {
+            // Already there (another process, or an earlier start): wait for it to be active below.
         }
         Instant deadline = Instant.now().plus(TABLE_WAIT);
         while (Instant.now().isBefore(deadline)) {
             try {
-                TableStatus status = dynamo.describeTable(b -> b.tableName(name)).join().table().tableStatus();
+                TableStatus status = Blocking.await(dynamo.describeTable(b -> b.tableName(name))).table().tableStatus();
                 if (status == TableStatus.ACTIVE) {
                     return;
                 }
-            } catch (CompletionException e) {
-                if (!(e.getCause() instanceof ResourceNotFoundException)) {
-                    throw e;
-                }
+            } catch (ResourceNotFoundException e) {
+                // Not visible yet right after creation: look again.
             }
             try {
                 Thread.sleep(200);

@@ -1,6 +1,5 @@
 package dev.parley.aws;
 
-import dev.parley.config.ParleyConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -36,39 +35,39 @@ public class DynamoTables {
     /** Partition key of the leases table, as the lock client is configured to use it. */
     public static final String LEASE_KEY = "key";
 
-    private final ParleyConfig config;
+    private final AwsConfig config;
 
-    public DynamoTables(ParleyConfig config) {
+    public DynamoTables(AwsConfig config) {
         this.config = config;
     }
 
     public String messages() {
-        return config.aws().tablePrefix() + "messages";
+        return config.tablePrefix() + "messages";
     }
 
     public String inbound() {
-        return config.aws().tablePrefix() + "inbound";
+        return config.tablePrefix() + "inbound";
     }
 
     public String chats() {
-        return config.aws().tablePrefix() + "chats";
+        return config.tablePrefix() + "chats";
     }
 
     public String usage() {
-        return config.aws().tablePrefix() + "usage";
+        return config.tablePrefix() + "usage";
     }
 
     public String events() {
-        return config.aws().tablePrefix() + "events";
+        return config.tablePrefix() + "events";
     }
 
     public String idempotency() {
-        return config.aws().tablePrefix() + "idempotency";
+        return config.tablePrefix() + "idempotency";
     }
 
     /** Shard leases and connector memberships, kept by the DynamoDB lock client (ADR 0005). */
     public String leases() {
-        return config.aws().tablePrefix() + "leases";
+        return config.tablePrefix() + "leases";
     }
 
     /** Every table this build uses, as it must exist. */

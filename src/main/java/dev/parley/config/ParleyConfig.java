@@ -24,48 +24,14 @@ public interface ParleyConfig {
     @WithName("operator-key")
     Optional<String> operatorKey();
 
-    /** Names and creation of cloud resources. */
-    Aws aws();
-
     /** REST API limits. */
     Api api();
-
-    /** Message acceptance rules. */
-    Messages messages();
-
-    /** Periodic jobs. */
-    Jobs jobs();
-
-    /** The events outbox. */
-    Events events();
-
-    /** The events outbox. */
-    interface Events {
-        /** How long events are kept (DynamoDB TTL); webhooks disabled longer than this miss events. */
-        @WithDefault("7d")
-        Duration retention();
-    }
 
     /** Demo account created on first start (make run). */
     Demo demo();
 
     /** A role this process can play. */
     enum Role { api, connector, jobs }
-
-    /** Cloud resource naming. */
-    interface Aws {
-        /** Prefix of every SQS queue name: queues are {prefix}-{shard}-{priority}. */
-        @WithDefault("parley")
-        String queuePrefix();
-
-        /** Prefix of every DynamoDB table name. */
-        @WithDefault("parley-")
-        String tablePrefix();
-
-        /** Create missing tables and queues at start-up (local and test); on AWS the template creates them. */
-        @WithDefault("true")
-        boolean provision();
-    }
 
     /** REST API limits. */
     interface Api {
@@ -84,43 +50,6 @@ public interface ParleyConfig {
         /** Most API tokens one account may hold at once. */
         @WithDefault("50")
         int maxTokensPerAccount();
-    }
-
-    /** Message acceptance rules. */
-    interface Messages {
-        /** Latest deliverAt (and expiration) accepted, from now. */
-        @WithDefault("365d")
-        Duration scheduleHorizon();
-
-        /**
-         * Messages due within this lead are queued at once with an SQS delivery delay; later ones stay
-         * scheduled until the promotion job queues them. At most 15 minutes, SQS's delay ceiling.
-         */
-        @WithDefault("15m")
-        Duration scheduleLead();
-
-        /** Most messages in one bulk request. */
-        @WithDefault("500")
-        int bulkMax();
-
-        /** How long an Idempotency-Key is remembered. */
-        @WithDefault("24h")
-        Duration idempotencyRetention();
-    }
-
-    /** Periodic jobs (the jobs role). */
-    interface Jobs {
-        /** How often scheduled messages due soon are moved into their queue. */
-        @WithDefault("30s")
-        Duration promoteEvery();
-
-        /** How often records whose queue write was not confirmed are re-enqueued. */
-        @WithDefault("60s")
-        Duration repairEvery();
-
-        /** Age after which an unconfirmed queue write is considered lost and repaired. */
-        @WithDefault("60s")
-        Duration repairAfter();
     }
 
     /** Demo account for make run. */

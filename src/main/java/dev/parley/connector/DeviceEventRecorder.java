@@ -67,7 +67,7 @@ class DeviceEventRecorder {
 
     private void receipt(String deviceId, String waId, Receipt receipt, int lookup) {
         try {
-            String id = Blocking.await(store.idForWaId(waId));
+            String id = Blocking.await(store.findByWaId(waId));
             if (id == null) {
                 if (lookup < RECEIPT_LOOKUPS) {
                     later.schedule(() -> receipt(deviceId, waId, receipt, lookup + 1), RECEIPT_RETRY.toMillis(),
@@ -78,7 +78,7 @@ class DeviceEventRecorder {
                 return;
             }
             MessageStatus to = receipt == Receipt.read ? MessageStatus.read : MessageStatus.delivered;
-            Blocking.await(store.transition(id, to, clock.instant(), Map.of()));
+            Blocking.await(store.recordReceipt(id, to, clock.instant()));
         } catch (RuntimeException e) {
             LOG.warnf(e, "Could not record %s receipt on device=%s", receipt, deviceId);
         }

@@ -1,6 +1,7 @@
 package dev.parley.connector;
 
-import dev.parley.aws.DynamoTables;
+import dev.parley.common.Blocking;
+import dev.parley.message.IndexPages;
 import dev.parley.message.MessageRecord;
 import dev.parley.message.MessageService;
 import dev.parley.message.MessageStatus;
@@ -12,22 +13,17 @@ import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.EnumSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * Holds the messages of an offline device outside SQS, for as long as it stays offline, and queues them
- * again when it returns. A held message keeps status {@code queued} and is marked with
- * {@code heldDevice}, a sparse index ordered by creation; its queue entry is deleted only after the mark
- * is written, so a crash in between leaves a duplicate entry at worst, never a lost message.
+ * again when it returns. A held message keeps status {@code queued} and sits in the store's held index,
+ * ordered by creation; its queue entry is deleted only after the record is marked held, so a crash in
+ * between leaves a duplicate entry at worst, never a lost message.
  */
 @ApplicationScoped
 public class HeldMessages {
 
     private static final Logger LOG = Logger.getLogger(HeldMessages.class);
-    private static final int PAGE = 100;
 
     private final MessageStore store;
     private final MessageService messages;
@@ -51,14 +47,11 @@ public class HeldMessages {
             return;
         }
         String id = entry.message().messageId();
-        boolean marked = store.mark(id, EnumSet.of(MessageStatus.queued),
-                Map.of("heldDevice", MessageStore.s(entry.message().deviceId())), Set.of("unconfirmed"))
-                .await().indefinitely();
-        if (marked) {
+        if (Blocking.await(store.hold(id, entry.message().deviceId()))) {
             queue.delete(entry);
             return;
         }
-        MessageRecord record = store.get(id).await().indefinitely();
+        MessageRecord record = Blocking.await(store.get(id));
         if (record == null || record.status().isFinal()) {
             queue.delete(entry);
         } else {
@@ -69,19 +62,9 @@ public class HeldMessages {
 
     /** Queues every held message of a device again, oldest first; answers how many were released. */
     public int release(String deviceId) {
-        int released = 0;
-        while (true) {
-            List<String> ids = store.idsInIndex(DynamoTables.MESSAGES_HELD, "heldDevice", deviceId, "created", null,
-                    PAGE).await().indefinitely();
-            for (String id : ids) {
-                if (releaseOne(id)) {
-                    released++;
-                }
-            }
-            if (ids.size() < PAGE) {
-                break;
-            }
-        }
+        // Every id read leaves the held index, so reading again until a short page drains it.
+        int released = IndexPages.forEach(limit -> store.heldFor(deviceId, limit), IndexPages.Stop.AT_SHORT_PAGE,
+                this::releaseOne);
         if (released > 0) {
             LOG.infof("Released %d held message(s) of device=%s", released, deviceId);
         }
@@ -90,48 +73,33 @@ public class HeldMessages {
 
     /** Fails every held message of a device that was deleted; answers how many. */
     public int failAll(String deviceId, String reason) {
-        int failed = 0;
-        while (true) {
-            List<String> ids = store.idsInIndex(DynamoTables.MESSAGES_HELD, "heldDevice", deviceId, "created", null,
-                    PAGE).await().indefinitely();
-            for (String id : ids) {
-                boolean done = store.transition(id, MessageStatus.failed, clock.instant(),
-                        Map.of("failureReason", MessageStore.s(reason)), Set.of("heldDevice", "unconfirmed"))
-                        .await().indefinitely();
-                if (done) {
-                    failed++;
-                } else {
-                    store.mark(id, EnumSet.allOf(MessageStatus.class), Map.of(), Set.of("heldDevice"))
-                            .await().indefinitely();
-                }
+        return IndexPages.forEach(limit -> store.heldFor(deviceId, limit), IndexPages.Stop.AT_SHORT_PAGE, id -> {
+            if (Blocking.await(store.markFailed(id, reason, clock.instant()))) {
+                return true;
             }
-            if (ids.size() < PAGE) {
-                return failed;
-            }
-        }
+            Blocking.await(store.dropHold(id));
+            return false;
+        });
     }
 
     private boolean releaseOne(String id) {
-        MessageRecord record = store.get(id).await().indefinitely();
+        MessageRecord record = Blocking.await(store.get(id));
         if (record == null) {
             return false;
         }
         Instant now = clock.instant();
         if (record.status() != MessageStatus.queued) {
-            store.mark(id, EnumSet.allOf(MessageStatus.class), Map.of(), Set.of("heldDevice")).await().indefinitely();
+            Blocking.await(store.dropHold(id));
             return false;
         }
         if (record.expiredAt(now)) {
-            store.transition(id, MessageStatus.expired, now, Map.of(), Set.of("heldDevice", "unconfirmed"))
-                    .await().indefinitely();
+            Blocking.await(store.expire(id, now));
             return false;
         }
-        boolean unheld = store.mark(id, EnumSet.of(MessageStatus.queued),
-                Map.of("unconfirmed", MessageStore.s(Integer.toString(record.shard()))), Set.of("heldDevice"))
-                .await().indefinitely();
-        if (unheld) {
-            messages.enqueue(record, now).await().indefinitely();
+        boolean released = Blocking.await(store.release(id, record.shard()));
+        if (released) {
+            Blocking.await(messages.enqueue(record, now));
         }
-        return unheld;
+        return released;
     }
 }

@@ -1,22 +1,19 @@
 package dev.parley.connector;
 
+import dev.parley.common.Blocking;
 import dev.parley.driver.OutboundMessage;
 import dev.parley.driver.SendResult;
 import dev.parley.driver.WhatsAppDriver;
 import dev.parley.message.MessageRecord;
-import dev.parley.message.MessageStatus;
 import dev.parley.message.MessageStore;
 import dev.parley.queue.OutboundQueue;
 import dev.parley.queue.ReceivedMessage;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * Takes one queue entry to its outcome: re-reads the record, claims it (queued → processing), sends
@@ -29,8 +26,6 @@ public class MessageSender {
 
     private static final Logger LOG = Logger.getLogger(MessageSender.class);
     private static final Duration MAX_BACKOFF = Duration.ofMinutes(15);
-    /** Marks a record sheds once it is claimed for sending. */
-    private static final Set<String> CLAIM_REMOVES = Set.of("unconfirmed", "heldDevice");
 
     private final MessageStore store;
     private final OutboundQueue queue;
@@ -63,7 +58,7 @@ public class MessageSender {
             return Outcome.DROPPED;
         }
         String id = entry.message().messageId();
-        MessageRecord record = store.get(id).await().indefinitely();
+        MessageRecord record = Blocking.await(store.get(id));
         if (record == null || record.status().isFinal()) {
             // Already handled (a duplicate delivery of the entry) or removed: never send twice.
             queue.delete(entry);
@@ -71,8 +66,7 @@ public class MessageSender {
         }
         Instant now = clock.instant();
         if (record.expiredAt(now)) {
-            store.transition(id, MessageStatus.expired, now, Map.of(), Set.of("unconfirmed", "heldDevice"))
-                    .await().indefinitely();
+            Blocking.await(store.expire(id, now));
             queue.delete(entry);
             LOG.infof("Expired message=%s device=%s before sending", id, record.deviceId());
             return Outcome.EXPIRED;
@@ -81,8 +75,7 @@ public class MessageSender {
             queue.retryAfter(entry, Duration.between(now, record.deliverAt()));
             return Outcome.NOT_DUE;
         }
-        boolean claimed = store.transition(id, MessageStatus.processing, now, Map.of(), CLAIM_REMOVES)
-                .await().indefinitely();
+        boolean claimed = Blocking.await(store.claim(id, now));
         if (!claimed) {
             queue.delete(entry);
             return Outcome.DROPPED;
@@ -92,9 +85,7 @@ public class MessageSender {
         int attempts = record.attempts() + 1;
         return switch (result) {
             case SendResult.Sent sent -> {
-                store.transition(id, MessageStatus.sent, clock.instant(),
-                        Map.of("waId", MessageStore.s(sent.waId()), "attempts", MessageStore.n(attempts)))
-                        .await().indefinitely();
+                Blocking.await(store.markSent(id, sent.waId(), attempts, clock.instant()));
                 queue.delete(entry);
                 LOG.debugf("Sent message=%s device=%s", id, record.deviceId());
                 yield Outcome.SENT;
@@ -109,9 +100,7 @@ public class MessageSender {
                     fail(entry, id, attempts, reason);
                     yield Outcome.FAILED_SENDING;
                 }
-                store.transition(id, MessageStatus.queued, clock.instant(), Map.of(
-                        "attempts", MessageStore.n(attempts),
-                        "failureReason", MessageStore.s(failure.reason()))).await().indefinitely();
+                Blocking.await(store.requeue(id, attempts, failure.reason(), clock.instant()));
                 queue.retryAfter(entry, backoff(attempts));
                 LOG.infof("Retrying message=%s device=%s attempt=%d: %s", id, record.deviceId(), attempts,
                         failure.reason());
@@ -131,11 +120,7 @@ public class MessageSender {
     }
 
     private void fail(ReceivedMessage entry, String id, int attempts, String reason) {
-        Map<String, AttributeValue> extra = Map.of(
-                "attempts", MessageStore.n(attempts),
-                "failureReason", MessageStore.s(reason));
-        store.transition(id, MessageStatus.failed, clock.instant(), extra, Set.of("unconfirmed", "heldDevice"))
-                .await().indefinitely();
+        Blocking.await(store.markFailed(id, attempts, reason, clock.instant()));
         queue.delete(entry);
         LOG.infof("Failed message=%s: %s", id, reason);
     }

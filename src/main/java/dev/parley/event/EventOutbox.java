@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.aws.DynamoTables;
 import dev.parley.common.Ids;
-import dev.parley.config.ParleyConfig;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -43,12 +42,17 @@ public class EventOutbox {
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
     public EventOutbox(DynamoDbAsyncClient dynamo, DynamoTables tables, ObjectMapper json, Clock clock,
-                       ParleyConfig config) {
+                       EventsConfig config) {
         this.dynamo = dynamo;
         this.tables = tables;
         this.json = json;
         this.clock = clock;
-        this.retention = config.events().retention();
+        this.retention = config.retention();
+    }
+
+    /** How long events are kept: a reader whose cursor is older may have missed some. */
+    public Duration retention() {
+        return retention;
     }
 
     /** The stream position of an event created at {@code at} with {@code id}. */

@@ -1,5 +1,6 @@
 package dev.parley.inbound;
 
+import dev.parley.common.Blocking;
 import dev.parley.common.Ids;
 import dev.parley.device.Device;
 import dev.parley.driver.IncomingMessage;
@@ -38,16 +39,15 @@ public class InboundHandler {
     public void handle(Device device, Plan plan, IncomingMessage incoming) {
         String deviceId = device.id;
         if (plan == null || !plan.incoming) {
-            store.count(deviceId, incoming.at(), "inboundHidden").await().indefinitely();
+            Blocking.await(store.countHidden(deviceId, incoming.at()));
             return;
         }
         InboundMessage message = new InboundMessage(Ids.newId(clock.instant()), device.accountId, deviceId,
                 incoming.chat(), incoming.from(), incoming.text(), incoming.waId(), incoming.quotedWaId(),
                 incoming.at());
-        store.insert(message).await().indefinitely();
-        store.count(deviceId, incoming.at(), "inbound").await().indefinitely();
-        outbox.append(outbox.create(EventTypes.MESSAGE_IN_NEW, device.accountId, deviceId, message))
-                .await().indefinitely();
+        Blocking.await(store.insert(message));
+        Blocking.await(store.countShown(deviceId, incoming.at()));
+        Blocking.await(outbox.append(outbox.create(EventTypes.MESSAGE_IN_NEW, device.accountId, deviceId, message)));
         LOG.debugf("Incoming message=%s device=%s", message.id(), deviceId);
     }
 }

@@ -107,8 +107,17 @@ public class InboundStore {
                         .toList());
     }
 
-    /** Adds one to a monthly counter ({@code inbound} or {@code inboundHidden}) of a device. */
-    public Uni<Void> count(String deviceId, Instant at, String counter) {
+    /** Counts one incoming message a device's plan shows, in its month's usage. */
+    public Uni<Void> countShown(String deviceId, Instant at) {
+        return count(deviceId, at, "inbound");
+    }
+
+    /** Counts one incoming message a device's plan hides (no incoming on the plan), in its month's usage. */
+    public Uni<Void> countHidden(String deviceId, Instant at) {
+        return count(deviceId, at, "inboundHidden");
+    }
+
+    private Uni<Void> count(String deviceId, Instant at, String counter) {
         String period = YearMonth.from(at.atZone(ZoneOffset.UTC)).toString();
         return Uni.createFrom().completionStage(() -> dynamo.updateItem(b -> b.tableName(tables.usage())
                         .key(Map.of("deviceId", s(deviceId), "period", s(period)))

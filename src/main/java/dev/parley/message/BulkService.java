@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.common.Ids;
-import dev.parley.config.ParleyConfig;
 import dev.parley.device.Device;
 import dev.parley.device.DeviceService;
 import dev.parley.error.ApiException;
@@ -19,14 +18,11 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,12 +47,12 @@ public class BulkService {
     private final MessageStore store;
     private final OutboundQueue queue;
     private final DeviceService devices;
-    private final ParleyConfig config;
+    private final MessagesConfig config;
     private final ObjectMapper json;
     private final Clock clock;
 
     public BulkService(MessageService messages, MessageRequestValidator validator, MessageStore store,
-                       OutboundQueue queue, DeviceService devices, ParleyConfig config, ObjectMapper json,
+                       OutboundQueue queue, DeviceService devices, MessagesConfig config, ObjectMapper json,
                        Clock clock) {
         this.messages = messages;
         this.validator = validator;
@@ -82,7 +78,7 @@ public class BulkService {
         if (items == null || !items.isArray() || items.isEmpty()) {
             throw ApiException.invalid("messages", "send a non-empty array of messages, or {\"messages\": [...]}");
         }
-        int max = config.messages().bulkMax();
+        int max = config.bulkMax();
         if (items.size() > max) {
             throw ApiException.invalid("messages", "a bulk request holds at most " + max + " messages");
         }
@@ -146,14 +142,9 @@ public class BulkService {
         if (records.isEmpty()) {
             return Uni.createFrom().item(Set.of());
         }
-        Map<String, Map<String, AttributeValue>> marks = new HashMap<>();
-        for (MessageRecord r : records) {
-            marks.put(r.id(), r.status() == MessageStatus.scheduled ? MessageService.scheduledMarks(r)
-                    : Map.of("unconfirmed", MessageStore.s(Integer.toString(r.shard()))));
-        }
         List<List<MessageRecord>> chunks = chunk(records, DYNAMO_BATCH);
         return Multi.createFrom().iterable(chunks)
-                .onItem().transformToUniAndConcatenate(chunk -> storeChunk(chunk, marks, WRITE_ATTEMPTS))
+                .onItem().transformToUniAndConcatenate(chunk -> storeChunk(chunk, WRITE_ATTEMPTS))
                 .collect().asList()
                 .map(lists -> lists.stream().flatMap(List::stream).collect(Collectors.toSet()))
                 .flatMap(unstored -> enqueueAll(records.stream()
@@ -161,14 +152,13 @@ public class BulkService {
                         .toList(), now).replaceWith(unstored));
     }
 
-    private Uni<List<String>> storeChunk(List<MessageRecord> chunk, Map<String, Map<String, AttributeValue>> marks,
-                                         int attemptsLeft) {
-        return store.insertBatch(chunk, marks).flatMap(unprocessed -> {
+    private Uni<List<String>> storeChunk(List<MessageRecord> chunk, int attemptsLeft) {
+        return store.insertBatch(chunk).flatMap(unprocessed -> {
             if (unprocessed.isEmpty() || attemptsLeft <= 1) {
                 return Uni.createFrom().item(unprocessed);
             }
             Set<String> retry = new HashSet<>(unprocessed);
-            return storeChunk(chunk.stream().filter(r -> retry.contains(r.id())).toList(), marks, attemptsLeft - 1);
+            return storeChunk(chunk.stream().filter(r -> retry.contains(r.id())).toList(), attemptsLeft - 1);
         });
     }
 
@@ -202,8 +192,7 @@ public class BulkService {
         if (ids.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return Uni.join().all(ids.stream().map(id -> store.mark(id, EnumSet.allOf(MessageStatus.class), Map.of(),
-                        Set.of("unconfirmed"))).toList())
+        return Uni.join().all(ids.stream().map(store::confirmQueued).toList())
                 .andCollectFailures().replaceWithVoid()
                 .onFailure().recoverWithItem(failure -> {
                     // Unconfirmed records are queued again by the repair job: a duplicate entry is harmless.

@@ -10,6 +10,9 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import java.time.Instant;
 import java.util.Map;
 
+import static dev.parley.aws.Attr.n;
+import static dev.parley.aws.Attr.s;
+
 /**
  * Remembers which message an {@code Idempotency-Key} created, per account, for a retention period, so a
  * repeated request gets the first result instead of a second message.
@@ -39,20 +42,20 @@ public class IdempotencyStore {
         PutItemRequest put = PutItemRequest.builder()
                 .tableName(tables.idempotency())
                 .item(Map.of(
-                        "key", MessageStore.s(id),
-                        "messageId", MessageStore.s(messageId),
-                        "fingerprint", MessageStore.s(fingerprint),
-                        "expiresAt", MessageStore.n(expiresAt.getEpochSecond())))
+                        "key", s(id),
+                        "messageId", s(messageId),
+                        "fingerprint", s(fingerprint),
+                        "expiresAt", n(expiresAt.getEpochSecond())))
                 // An expired claim that TTL has not deleted yet counts as free.
                 .conditionExpression("attribute_not_exists(#k) OR expiresAt < :now")
                 .expressionAttributeNames(Map.of("#k", "key"))
-                .expressionAttributeValues(Map.of(":now", MessageStore.n(now.getEpochSecond())))
+                .expressionAttributeValues(Map.of(":now", n(now.getEpochSecond())))
                 .build();
         return Uni.createFrom().completionStage(() -> dynamo.putItem(put))
                 .map(ignored -> (Claim) null)
-                .onFailure(MessageStore::conditionFailed).recoverWithUni(() ->
+                .onFailure(DynamoMessageUpdates::conditionFailed).recoverWithUni(() ->
                         Uni.createFrom().completionStage(() -> dynamo.getItem(b -> b.tableName(tables.idempotency())
-                                        .key(Map.of("key", MessageStore.s(id))).consistentRead(true)))
+                                        .key(Map.of("key", s(id))).consistentRead(true)))
                                 .map(r -> {
                                     Map<String, AttributeValue> item = r.item();
                                     return new Claim(item.get("messageId").s(), item.get("fingerprint").s());

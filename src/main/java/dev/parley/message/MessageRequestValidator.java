@@ -52,13 +52,15 @@ public class MessageRequestValidator {
             Map.entry("rar", MediaType.archive));
 
     private final ParleyConfig config;
+    private final MessagesConfig messages;
 
     /** {@code parley.connector.retries}, read by name: the connector's config mapping is above this package. */
     private final int defaultRetries;
 
-    public MessageRequestValidator(ParleyConfig config,
+    public MessageRequestValidator(ParleyConfig config, MessagesConfig messages,
                                    @ConfigProperty(name = "parley.connector.retries", defaultValue = "5") int defaultRetries) {
         this.config = config;
+        this.messages = messages;
         this.defaultRetries = defaultRetries;
     }
 
@@ -207,7 +209,7 @@ public class MessageRequestValidator {
         } catch (DateTimeParseException e) {
             throw invalid(prefix, "deliverAt", "deliverAt must be an ISO-8601 date-time with offset, e.g. 2026-12-24T09:00:00+01:00");
         }
-        Duration horizon = config.messages().scheduleHorizon();
+        Duration horizon = messages.scheduleHorizon();
         if (at.isAfter(now.plus(horizon))) {
             throw invalid(prefix, "deliverAt", "deliverAt must be within " + horizon.toDays() + " days from now");
         }
@@ -241,7 +243,7 @@ public class MessageRequestValidator {
                 throw invalid(prefix, "expiration.date", "expiration.date must be in the future");
             }
         }
-        if (at.isAfter(now.plus(config.messages().scheduleHorizon()))) {
+        if (at.isAfter(now.plus(messages.scheduleHorizon()))) {
             throw invalid(prefix, "expiration", "expiration must be within the scheduling horizon");
         }
         return at;

@@ -22,11 +22,13 @@ import org.jboss.resteasy.reactive.ResponseStatus;
 public class MessageResource {
 
     private final MessageService messages;
+    private final MessageListing listing;
     private final BulkService bulk;
     private final Caller caller;
 
-    public MessageResource(MessageService messages, BulkService bulk, Caller caller) {
+    public MessageResource(MessageService messages, MessageListing listing, BulkService bulk, Caller caller) {
         this.messages = messages;
+        this.listing = listing;
         this.bulk = bulk;
         this.caller = caller;
     }
@@ -65,7 +67,7 @@ public class MessageResource {
                                  @QueryParam("createdAfter") String createdAfter,
                                  @QueryParam("createdBefore") String createdBefore,
                                  @QueryParam("size") String size, @QueryParam("cursor") String cursor) {
-        return messages.list(caller.accountId(), new MessageService.ListQuery(status, priority, phone, group,
+        return listing.list(caller.accountId(), new MessageListing.ListQuery(status, priority, phone, group,
                 reference, device, createdAfter, createdBefore, size, cursor));
     }
 }

@@ -2,13 +2,9 @@ package dev.parley.message;
 
 import dev.parley.common.Priority;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.account.TokenHasher;
 import dev.parley.common.Ids;
-import dev.parley.common.PhoneNumber;
-import dev.parley.common.QueryParams;
-import dev.parley.config.ParleyConfig;
 import dev.parley.device.Device;
 import dev.parley.device.DeviceService;
 import dev.parley.device.DeviceStatus;
@@ -21,29 +17,21 @@ import dev.parley.queue.QueuedMessage;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
- * Accepts outbound messages (record first, then queue), removes them while they wait, and reads them
- * back for their account. A 201 means the message will be attempted: a queue write that fails after the
+ * Accepts outbound messages (record first, then queue), removes them while they wait, and reads one
+ * back for its account ({@link MessageListing} lists them). A 201 means the message will be attempted: a queue write that fails after the
  * record is stored leaves the record marked unconfirmed, and the repair job queues it.
  */
 @ApplicationScoped
 public class MessageService {
 
     private static final Logger LOG = Logger.getLogger(MessageService.class);
-    /** Attributes of a record that only exist while it waits in one of the sparse indexes. */
-    static final Set<String> WAITING_MARKS = Set.of("unconfirmed", "scheduledShard", "due", "heldDevice");
 
     private final MessageStore store;
     private final OutboundQueue queue;
@@ -51,20 +39,20 @@ public class MessageService {
     private final MessageRequestValidator validator;
     private final IdempotencyStore idempotency;
     private final InboundStore inbound;
-    private final ParleyConfig config;
+    private final MessagesConfig settings;
     private final ObjectMapper json;
     private final Clock clock;
 
     public MessageService(MessageStore store, OutboundQueue queue, DeviceService devices,
                           MessageRequestValidator validator, IdempotencyStore idempotency, InboundStore inbound,
-                          ParleyConfig config, ObjectMapper json, Clock clock) {
+                          MessagesConfig settings, ObjectMapper json, Clock clock) {
         this.inbound = inbound;
         this.store = store;
         this.queue = queue;
         this.devices = devices;
         this.validator = validator;
         this.idempotency = idempotency;
-        this.config = config;
+        this.settings = settings;
         this.json = json;
         this.clock = clock;
     }
@@ -86,7 +74,7 @@ public class MessageService {
                         return accept(accountId, device, draft, id, now, quotedWaId);
                     }
                     String fingerprint = TokenHasher.sha256(canonical(request));
-                    Instant keyExpiry = now.plus(config.messages().idempotencyRetention());
+                    Instant keyExpiry = now.plus(settings.idempotencyRetention());
                     return idempotency.claim(accountId, idempotencyKey.trim(), fingerprint, id, now, keyExpiry)
                             .flatMap(claim -> {
                                 if (claim == null) {
@@ -130,9 +118,9 @@ public class MessageService {
                               String quotedWaId) {
         MessageRecord record = newRecord(accountId, device, draft, id, now, quotedWaId);
         if (record.status() == MessageStatus.scheduled) {
-            return store.insert(record, scheduledMarks(record)).replaceWith(record);
+            return store.insert(record).replaceWith(record);
         }
-        return store.insert(record, Map.of("unconfirmed", MessageStore.s(Integer.toString(record.shard()))))
+        return store.insert(record)
                 .flatMap(ignored -> enqueue(record, now))
                 .replaceWith(record);
     }
@@ -144,17 +132,11 @@ public class MessageService {
     MessageRecord newRecord(String accountId, Device device, MessageDraft draft, String id, Instant now,
                             String quotedWaId) {
         boolean later = draft.deliverAt() != null
-                && draft.deliverAt().isAfter(now.plus(config.messages().scheduleLead()));
+                && draft.deliverAt().isAfter(now.plus(settings.scheduleLead()));
         return new MessageRecord(id, accountId, device.id, device.shard, draft.phone(), draft.group(),
                 draft.content(), draft.reference(), draft.quote(), quotedWaId, draft.priority(),
                 later ? MessageStatus.scheduled : MessageStatus.queued, draft.retries(), 0, null, null, now, now,
                 draft.deliverAt(), draft.expiresAt(), null, null, null, null);
-    }
-
-    static Map<String, AttributeValue> scheduledMarks(MessageRecord record) {
-        return Map.of(
-                "scheduledShard", MessageStore.s(Integer.toString(record.shard())),
-                "due", MessageStore.s(String.format("%013d", record.deliverAt().toEpochMilli())));
     }
 
     /**
@@ -167,8 +149,7 @@ public class MessageService {
         QueueAddress address = new QueueAddress(record.shard(), record.priority());
         return queue.enqueue(address, new QueuedMessage(record.id(), record.accountId(), record.deviceId(),
                 record.createdAt().toEpochMilli()), delay)
-                .flatMap(ignored -> store.mark(record.id(), EnumSet.allOf(MessageStatus.class), Map.of(),
-                        Set.of("unconfirmed")))
+                .flatMap(ignored -> store.confirmQueued(record.id()))
                 .invoke(() -> LOG.debugf("Queued message=%s device=%s account=%s", record.id(), record.deviceId(),
                         record.accountId()))
                 .replaceWithVoid()
@@ -181,8 +162,7 @@ public class MessageService {
 
     /** Removes a message that is still waiting; one already being sent or finished is a 409. */
     public Uni<MessageRecord> remove(String accountId, String id) {
-        return get(accountId, id).flatMap(record -> store.transition(id, MessageStatus.removed, clock.instant(),
-                        Map.of(), WAITING_MARKS)
+        return get(accountId, id).flatMap(record -> store.remove(id, clock.instant())
                 .flatMap(removed -> store.get(id).invoke(after -> {
                     if (!removed && after.status() != MessageStatus.removed) {
                         throw ApiException.conflict(after.status() == MessageStatus.processing
@@ -201,38 +181,6 @@ public class MessageService {
                 throw ApiException.notFound("Message", "id");
             }
         });
-    }
-
-    /** Query parameters of a listing, as received. */
-    public record ListQuery(String status, String priority, String phone, String group, String reference,
-                            String device, String createdAfter, String createdBefore, String size, String cursor) {
-    }
-
-    public Uni<MessagePage> list(String accountId, ListQuery q) {
-        int pageSize = QueryParams.size(q.size(), config.api().defaultPageSize(), config.api().maxPageSize());
-        MessageStatus status = null;
-        if (q.status() != null && !q.status().isBlank()) {
-            try {
-                status = MessageStatus.valueOf(q.status().trim());
-            } catch (IllegalArgumentException e) {
-                throw ApiException.invalid("status", "status must be one of " + List.of(MessageStatus.values()));
-            }
-        }
-        Priority priority = q.priority() == null || q.priority().isBlank() ? null : Priority.parse(q.priority(), "priority");
-        String phone = q.phone() == null || q.phone().isBlank() ? null : PhoneNumber.of(q.phone(), "phone").e164();
-        String group = blankToNull(q.group());
-        String reference = blankToNull(q.reference());
-        Instant from = QueryParams.instant(q.createdAfter(), "createdAfter");
-        Instant to = QueryParams.instant(q.createdBefore(), "createdBefore");
-        String device = blankToNull(q.device());
-        Map<String, AttributeValue> after = decodeCursor(q.cursor(), accountId, device);
-        MessageStore.Filter filter = new MessageStore.Filter(accountId, device, status, priority, phone, group,
-                reference, from, to);
-        // A device filter must name one of the caller's devices: a foreign one is a 404, not an empty page.
-        Uni<Void> deviceCheck = device == null ? Uni.createFrom().voidItem()
-                : devices.get(accountId, device).replaceWithVoid();
-        return deviceCheck.flatMap(ignored -> store.list(filter, pageSize, after)).map(page -> new MessagePage(
-                page.items().stream().map(MessageView::of).toList(), encodeCursor(page.next())));
     }
 
     /** Rejects a draft that uses a feature the device's plan lacks, with a 403 naming the feature's field. */
@@ -276,42 +224,4 @@ public class MessageService {
         }
     }
 
-    private static String blankToNull(String value) {
-        return value == null || value.isBlank() ? null : value.trim();
-    }
-
-    private String encodeCursor(Map<String, AttributeValue> key) {
-        if (key == null) {
-            return null;
-        }
-        Map<String, String> plain = new HashMap<>();
-        key.forEach((k, v) -> plain.put(k, v.s()));
-        try {
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(json.writeValueAsBytes(plain));
-        } catch (Exception e) {
-            throw new IllegalStateException("A cursor always serializes", e);
-        }
-    }
-
-    private Map<String, AttributeValue> decodeCursor(String cursor, String accountId, String deviceId) {
-        if (cursor == null || cursor.isBlank()) {
-            return null;
-        }
-        Map<String, String> plain;
-        try {
-            plain = json.readValue(Base64.getUrlDecoder().decode(cursor.trim()), new TypeReference<>() {
-            });
-        } catch (Exception e) {
-            throw ApiException.invalid("cursor", "cursor is not one this API returned");
-        }
-        boolean sameScope = deviceId == null
-                ? accountId.equals(plain.get("accountId")) && plain.containsKey("created")
-                : deviceId.equals(plain.get("deviceId")) && plain.containsKey("created");
-        if (!sameScope || plain.get("id") == null) {
-            throw ApiException.invalid("cursor", "cursor belongs to a different listing");
-        }
-        Map<String, AttributeValue> key = new HashMap<>();
-        plain.forEach((k, v) -> key.put(k, MessageStore.s(v)));
-        return key;
-    }
 }

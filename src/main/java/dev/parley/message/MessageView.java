@@ -1,47 +1,76 @@
 package dev.parley.message;
 
-import dev.parley.common.MessageContent;
-
-import dev.parley.common.Priority;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.parley.common.MessageContent;
+import dev.parley.common.Priority;
 
 import java.time.Instant;
 
-/** A message as the API shows it. */
+/**
+ * A message as the API shows it. Not a record on purpose: each field is assigned by name from the
+ * {@link MessageRecord}, so a field added to either side cannot silently shift the others, as one long
+ * positional constructor call could (eight instants and a dozen strings in a row).
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record MessageView(
-        String id,
-        String device,
-        String phone,
-        String group,
-        MessageContent.Kind kind,
-        String message,
-        String link,
-        MessageContent.Media media,
-        MessageContent.Location location,
-        String reference,
-        String quote,
-        Priority priority,
-        MessageStatus status,
-        int retries,
-        int attempts,
-        String waId,
-        String failureReason,
-        Instant createdAt,
-        Instant updatedAt,
-        Instant deliverAt,
-        Instant expiresAt,
-        Instant sentAt,
-        Instant deliveredAt,
-        Instant readAt,
-        Instant failedAt) {
+public final class MessageView {
 
-    public static MessageView of(MessageRecord r) {
-        MessageContent c = r.content();
-        return new MessageView(r.id(), r.deviceId(), r.phone(), r.group(), c.kind(), c.text(), c.link(), c.media(),
-                c.location(), r.reference(), r.quote(), r.priority(), r.status(), r.retries(), r.attempts(), r.waId(),
-                r.failureReason(), r.createdAt(), r.updatedAt(), r.deliverAt(), r.expiresAt(), r.sentAt(),
-                r.deliveredAt(), r.readAt(), r.failedAt());
+    public final String id;
+    public final String device;
+    public final String phone;
+    public final String group;
+    public final MessageContent.Kind kind;
+    public final String message;
+    public final String link;
+    public final MessageContent.Media media;
+    public final MessageContent.Location location;
+    public final String reference;
+    public final String quote;
+    public final Priority priority;
+    public final MessageStatus status;
+    public final int retries;
+    public final int attempts;
+    public final String waId;
+    public final String failureReason;
+    public final Instant createdAt;
+    public final Instant updatedAt;
+    public final Instant deliverAt;
+    public final Instant expiresAt;
+    public final Instant sentAt;
+    public final Instant deliveredAt;
+    public final Instant readAt;
+    public final Instant failedAt;
+
+    private MessageView(MessageRecord r) {
+        id = r.id();
+        device = r.deviceId();
+        phone = r.phone();
+        group = r.group();
+        MessageContent content = r.content();
+        kind = content.kind();
+        message = content.text();
+        link = content.link();
+        media = content.media();
+        location = content.location();
+        reference = r.reference();
+        quote = r.quote();
+        priority = r.priority();
+        status = r.status();
+        retries = r.retries();
+        attempts = r.attempts();
+        waId = r.waId();
+        failureReason = r.failureReason();
+        createdAt = r.createdAt();
+        updatedAt = r.updatedAt();
+        deliverAt = r.deliverAt();
+        expiresAt = r.expiresAt();
+        sentAt = r.sentAt();
+        deliveredAt = r.deliveredAt();
+        readAt = r.readAt();
+        failedAt = r.failedAt();
+    }
+
+    /** The view of a stored record. */
+    public static MessageView of(MessageRecord record) {
+        return new MessageView(record);
     }
 }

@@ -2,7 +2,7 @@ package dev.parley.queue;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.parley.config.ParleyConfig;
+import dev.parley.aws.AwsConfig;
 import dev.parley.common.Blocking;
 import dev.parley.common.Priority;
 import io.smallrye.mutiny.Uni;
@@ -38,8 +38,8 @@ public class SqsOutboundQueue implements OutboundQueue {
     private final Map<QueueAddress, String> urls = new ConcurrentHashMap<>();
 
     @Inject
-    public SqsOutboundQueue(SqsAsyncClient sqs, ObjectMapper json, ParleyConfig config) {
-        this(sqs, json, config.aws().queuePrefix());
+    public SqsOutboundQueue(SqsAsyncClient sqs, ObjectMapper json, AwsConfig config) {
+        this(sqs, json, config.queuePrefix());
     }
 
     /** Queues named {prefix}-{shard}-{priority}. */

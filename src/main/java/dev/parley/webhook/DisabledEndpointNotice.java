@@ -1,7 +1,7 @@
 package dev.parley.webhook;
 
 import dev.parley.common.Blocking;
-import dev.parley.config.ParleyConfig;
+import dev.parley.event.EventsConfig;
 import dev.parley.notify.OwnerNotifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -22,9 +22,9 @@ class DisabledEndpointNotice {
     private final OwnerNotifier notifier;
     private final Duration retention;
 
-    DisabledEndpointNotice(OwnerNotifier notifier, ParleyConfig config) {
+    DisabledEndpointNotice(OwnerNotifier notifier, EventsConfig events) {
         this.notifier = notifier;
-        this.retention = config.events().retention();
+        this.retention = events.retention();
     }
 
     /** Emails the owner of the endpoint disabled at {@code at} after {@code failures} failed attempts. */

@@ -2,6 +2,7 @@ package dev.parley.infra;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.aws.AwsConfig;
 import dev.parley.aws.DynamoTables;
 import dev.parley.config.ParleyConfig;
 import dev.parley.connector.ConnectorConfig;
@@ -174,8 +175,8 @@ class TemplateTest {
         ParleyConfig defaults = config(Map.of());
         Map<String, Object> parameters = asMap(raw().get("Parameters"), "Parameters");
         List<String> problems = new ArrayList<>();
-        expectDefault(parameters, "TablePrefix", defaults.aws().tablePrefix(), problems);
-        expectDefault(parameters, "QueuePrefix", defaults.aws().queuePrefix(), problems);
+        expectDefault(parameters, "TablePrefix", aws(Map.of()).tablePrefix(), problems);
+        expectDefault(parameters, "QueuePrefix", aws(Map.of()).queuePrefix(), problems);
         expectDefault(parameters, "ShardCount", Integer.toString(defaults.shards()), problems);
         assertNoProblems("template.yaml's defaults differ from ParleyConfig's", problems);
     }
@@ -284,8 +285,8 @@ class TemplateTest {
             }
         });
         for (Workload workload : workloads(template)) {
-            ParleyConfig config = config(workload.env());
-            DynamoTables tables = new DynamoTables(config);
+            AwsConfig aws = aws(workload.env());
+            DynamoTables tables = new DynamoTables(aws);
             Map<String, String> ttl = tables.ttlAttributes();
             Set<String> defined = new TreeSet<>();
             for (CreateTableRequest definition : tables.definitions()) {
@@ -298,7 +299,7 @@ class TemplateTest {
                     compareTable(definition, table, ttl.get(definition.tableName()), problems);
                 }
             }
-            String prefix = config.aws().tablePrefix();
+            String prefix = aws.tablePrefix();
             declared.forEach((name, table) -> {
                 boolean ahead = name.startsWith(prefix) && TABLES_AHEAD_OF_CODE.contains(name.substring(prefix.length()));
                 if (!defined.contains(name) && !ahead) {
@@ -336,7 +337,7 @@ class TemplateTest {
             Set<String> expected = new TreeSet<>();
             for (int shard = 0; shard < config.shards(); shard++) {
                 for (Priority priority : Priority.values()) {
-                    String name = new QueueAddress(shard, priority).name(config.aws().queuePrefix());
+                    String name = new QueueAddress(shard, priority).name(aws(workload.env()).queuePrefix());
                     expected.add(name);
                     if (!outbound.contains(name)) {
                         problems.add("queue " + name + " (shard " + shard + ", " + priority + ", as " + workload.name()
@@ -373,7 +374,7 @@ class TemplateTest {
                 problems.add(workload.name() + " sets no PARLEY_ROLES, so it would play every role");
                 continue;
             }
-            List<Need> needs = needs(workload.roles(), config(workload.env()));
+            List<Need> needs = needs(workload.roles(), config(workload.env()), aws(workload.env()));
             for (Need need : needs) {
                 if (workload.grants().stream().noneMatch(g -> g.allows(need.action(), need.arn()))) {
                     problems.add(workload.name() + " may not " + need.action() + " on " + need.arn() + " (" + need.why() + ")");
@@ -414,8 +415,8 @@ class TemplateTest {
      * What each role's code calls, on the tables and queues its configuration names. Kept by hand next to the
      * stores: MessageStore, IdempotencyStore, SqsOutboundQueue and the connector's lease store.
      */
-    private static List<Need> needs(Set<String> roles, ParleyConfig config) {
-        DynamoTables tables = new DynamoTables(config);
+    private static List<Need> needs(Set<String> roles, ParleyConfig config, AwsConfig aws) {
+        DynamoTables tables = new DynamoTables(aws);
         Map<String, CreateTableRequest> definitions = new LinkedHashMap<>();
         tables.definitions().forEach(d -> definitions.put(d.tableName(), d));
         List<Need> needs = new ArrayList<>();
@@ -426,12 +427,12 @@ class TemplateTest {
             table(needs, definitions, tables.inbound(), INBOUND_READ_CALLS, "api: InboundStore (quotes, listing)");
             table(needs, definitions, tables.chats(), CHATS_READ_CALLS, "api: InboundStore chats");
             table(needs, definitions, tables.usage(), USAGE_READ_CALLS, "api: InboundStore usage");
-            queues(needs, config, QUEUE_SEND_CALLS, "api: MessageService enqueues");
+            queues(needs, config, aws, QUEUE_SEND_CALLS, "api: MessageService enqueues");
         }
         if (roles.contains("jobs")) {
             table(needs, definitions, tables.messages(), MESSAGE_TABLE_CALLS, "jobs: MessageStore");
             table(needs, definitions, tables.events(), EVENTS_READ_CALLS, "jobs: EventOutbox (expiry events, webhooks)");
-            queues(needs, config, QUEUE_SEND_CALLS, "jobs: promotion and repair enqueue");
+            queues(needs, config, aws, QUEUE_SEND_CALLS, "jobs: promotion and repair enqueue");
         }
         if (roles.contains("connector")) {
             table(needs, definitions, tables.messages(), MESSAGE_TABLE_CALLS, "connector: MessageStore");
@@ -439,8 +440,8 @@ class TemplateTest {
             table(needs, definitions, tables.inbound(), INBOUND_WRITE_CALLS, "connector: InboundHandler");
             table(needs, definitions, tables.chats(), UPSERT_CALLS, "connector: InboundHandler chats");
             table(needs, definitions, tables.usage(), UPSERT_CALLS, "connector: InboundHandler usage");
-            table(needs, definitions, config.aws().tablePrefix() + "leases", LEASE_TABLE_CALLS, "connector: shard leases");
-            queues(needs, config, QUEUE_CONSUME_CALLS, "connector: pollers and lanes");
+            table(needs, definitions, aws.tablePrefix() + "leases", LEASE_TABLE_CALLS, "connector: shard leases");
+            queues(needs, config, aws, QUEUE_CONSUME_CALLS, "connector: pollers and lanes");
         }
         return needs;
     }
@@ -456,10 +457,10 @@ class TemplateTest {
         }
     }
 
-    private static void queues(List<Need> needs, ParleyConfig config, List<String> calls, String why) {
+    private static void queues(List<Need> needs, ParleyConfig config, AwsConfig aws, List<String> calls, String why) {
         for (int shard = 0; shard < config.shards(); shard++) {
             for (Priority priority : Priority.values()) {
-                String arn = Template.queueArn(new QueueAddress(shard, priority).name(config.aws().queuePrefix()));
+                String arn = Template.queueArn(new QueueAddress(shard, priority).name(aws.queuePrefix()));
                 calls.forEach(call -> needs.add(new Need(call, arn, why)));
             }
         }
@@ -781,13 +782,22 @@ class TemplateTest {
 
     /** The configuration the code sees in a workload: ParleyConfig read from its environment variables only. */
     private static ParleyConfig config(Map<String, String> env) {
+        return mapping(env, ParleyConfig.class);
+    }
+
+    /** The AWS naming the code sees in a workload, read from its environment variables only. */
+    private static AwsConfig aws(Map<String, String> env) {
+        return mapping(env, AwsConfig.class);
+    }
+
+    private static <T> T mapping(Map<String, String> env, Class<T> type) {
         return new SmallRyeConfigBuilder()
-                .withMapping(ParleyConfig.class)
+                .withMapping(type)
                 // Quarkus's own converter, so "120s" and "15m" read as they do in the application.
                 .withConverter(Duration.class, 200, new DurationConverter())
                 .withSources(new EnvConfigSource(env, 300))
                 .build()
-                .getConfigMapping(ParleyConfig.class);
+                .getConfigMapping(type);
     }
 
     private static ConnectorConfig connector(Map<String, String> env) {
@@ -804,8 +814,9 @@ class TemplateTest {
         Map<String, String> seen = new TreeMap<>();
         for (Workload workload : workloads) {
             ParleyConfig config = config(workload.env());
-            seen.put(workload.name(), "shards=" + config.shards() + ", table prefix " + config.aws().tablePrefix()
-                    + ", queue prefix " + config.aws().queuePrefix());
+            AwsConfig aws = aws(workload.env());
+            seen.put(workload.name(), "shards=" + config.shards() + ", table prefix " + aws.tablePrefix()
+                    + ", queue prefix " + aws.queuePrefix());
         }
         return new TreeSet<>(seen.values()).size() <= 1 ? List.of()
                 : List.of("workloads disagree on the names of the data: " + seen);

@@ -1,5 +1,6 @@
 package dev.parley.message;
 
+import dev.parley.common.Blocking;
 import dev.parley.common.Priority;
 
 import dev.parley.connector.Connector;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -45,6 +47,8 @@ class DeliveryGuaranteesTest {
     SchedulePromotionJob promotion;
     @Inject
     FlakyOutboundQueue queue;
+    @Inject
+    MessageStore store;
 
     @Test
     void an_urgent_message_posted_after_twenty_waiting_low_ones_goes_out_next() {
@@ -74,11 +78,15 @@ class DeliveryGuaranteesTest {
         List<String> ids = sendMany(tenant, 10, null, "rate");
 
         awaitSent(device, 3);
-        sleep(Duration.ofMillis(1500));
-        assertThat(sandbox.sent(device)).hasSize(3);
+        staysSent(device, 3, Duration.ofMillis(1500));
+        // The whole backlog waits in the lane before the clock moves, so the lane picks in creation order.
+        Api.await(() -> connector.waiting(device) == ids.size() - 3 ? true : null, TIMEOUT,
+                () -> (ids.size() - 3) + " entries waiting in the lane");
         for (int step = 0; step < 12 && sandbox.sent(device).size() < 10; step++) {
             clock.advance(Duration.ofSeconds(20));
-            sleep(Duration.ofMillis(700));
+            // Settled: everything is sent, or the plan's 3 sends of the last minute are used up.
+            await().atMost(TIMEOUT).until(() -> sandbox.sent(device).size() >= 10
+                    || sentInLastMinute(device) >= 3);
         }
         awaitSent(device, 10);
 
@@ -105,12 +113,10 @@ class DeliveryGuaranteesTest {
                 .body("accepted", equalTo(250));
 
         awaitSent(device, 100);
-        sleep(Duration.ofSeconds(1));
-        assertThat(sandbox.sent(device)).hasSize(100);
+        staysSent(device, 100, Duration.ofSeconds(1));
         clock.advance(Duration.ofSeconds(60));
         awaitSent(device, 200);
-        sleep(Duration.ofSeconds(1));
-        assertThat(sandbox.sent(device)).hasSize(200);
+        staysSent(device, 200, Duration.ofSeconds(1));
         clock.advance(Duration.ofSeconds(60));
         awaitSent(device, 250);
     }
@@ -133,10 +139,10 @@ class DeliveryGuaranteesTest {
 
         Api.Tenant other = Api.newAccount();
         onlineDevice(other, "basic");
-        Instant start = Instant.now();
         String id = Api.send(other.token(), Map.of("phone", TO, "message", "not stuck"));
-        Api.awaitStatus(other.token(), id, "delivered", Duration.ofSeconds(10));
-        assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(5));
+        // Waiting behind the busy device's rate window would take a minute of clock time; the bound leaves
+        // room for a loaded CI machine (the old "under 5 s" latency check belongs in the benchmark).
+        Api.awaitStatus(other.token(), id, "delivered", TIMEOUT);
         assertThat(sandbox.sent(busyDevice)).hasSize(3);
     }
 
@@ -150,8 +156,8 @@ class DeliveryGuaranteesTest {
 
         clock.advance(Duration.ofMinutes(10));
         promotion.run();
-        sleep(Duration.ofSeconds(2));
-        Api.message(tenant.token(), id).then().body("status", equalTo("scheduled"));
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(250))
+                .until(() -> "scheduled".equals(Api.message(tenant.token(), id).path("status")));
 
         clock.advance(Duration.between(clock.instant(), deliverAt).minusSeconds(3));
         promotion.run();
@@ -199,7 +205,7 @@ class DeliveryGuaranteesTest {
         Api.awaitStatus(tenant.token(), expiring, "expired", TIMEOUT);
         clock.advance(Duration.ofHours(2));
         promotion.run();
-        sleep(Duration.ofSeconds(2));
+        staysSent(device, 1, Duration.ofSeconds(2));
         Api.message(tenant.token(), removed).then().body("status", equalTo("removed"));
         Api.message(tenant.token(), scheduled).then().body("status", equalTo("removed"));
         assertThat(sandbox.sent(device)).extracting(SandboxDriver.SentMessage::messageId).containsExactly(kept);
@@ -215,10 +221,11 @@ class DeliveryGuaranteesTest {
         setOnline(device, false);
         Api.awaitDeviceStatus(tenant.token(), device, "offline", TIMEOUT);
         List<String> ids = sendMany(tenant, 5, null, "while offline");
-        sleep(Duration.ofSeconds(3));
+        // Every entry has left SQS for the held index before the clock passes the visibility ceiling.
+        await().atMost(TIMEOUT).until(() -> Blocking.await(store.heldFor(device, 10)).size() == ids.size());
 
         clock.advance(Duration.ofHours(13));
-        sleep(Duration.ofSeconds(7));
+        staysSent(device, 0, Duration.ofSeconds(7));
         for (String id : ids) {
             Api.message(tenant.token(), id).then().body("status", equalTo("queued"));
         }
@@ -259,9 +266,9 @@ class DeliveryGuaranteesTest {
             Api.awaitStatus(tenant.token(), id, "delivered", TIMEOUT);
         }
         // A stray duplicate entry of a sent message is dropped, not sent again.
-        queue.enqueue(new QueueAddress(shardOf(tenant, device), Priority.normal),
-                new QueuedMessage(ids.getFirst(), tenant.accountId(), device, 0), Duration.ZERO).await().indefinitely();
-        sleep(Duration.ofSeconds(2));
+        Blocking.await(queue.enqueue(new QueueAddress(shardOf(tenant, device), Priority.normal),
+                new QueuedMessage(ids.getFirst(), tenant.accountId(), device, 0), Duration.ZERO));
+        staysSent(device, ids.size(), Duration.ofSeconds(2));
         assertThat(sandbox.sent(device)).extracting(SandboxDriver.SentMessage::messageId)
                 .containsExactlyInAnyOrderElementsOf(ids);
     }
@@ -303,11 +310,15 @@ class DeliveryGuaranteesTest {
         return OffsetDateTime.ofInstant(instant, ZoneOffset.ofHours(1)).toString();
     }
 
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    /** Negative check: the device's send count stays at {@code count} for {@code period}. */
+    private void staysSent(String device, int count, Duration period) {
+        await().during(period).atMost(period.plusSeconds(3))
+                .until(() -> sandbox.sent(device).size() == count);
+    }
+
+    /** Sends of the device within the rate window (the last 60 s of the test clock), as the limiter counts them. */
+    private long sentInLastMinute(String device) {
+        Instant windowStart = clock.instant().minusSeconds(60);
+        return sandbox.sent(device).stream().filter(m -> m.at().isAfter(windowStart)).count();
     }
 }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
@@ -81,7 +82,7 @@ class MessageDeliveryTest {
         for (int i = 0; i < 3; i++) {
             ids.add(Api.send(tenant.token(), Map.of("phone", "+447911123001", "message", "m" + i)));
         }
-        sleep(Duration.ofSeconds(3));
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6)).until(() -> sandbox.sent(device).isEmpty());
         for (String id : ids) {
             Api.message(tenant.token(), id).then().body("status", equalTo("queued"));
         }
@@ -140,13 +141,5 @@ class MessageDeliveryTest {
 
         Api.awaitStatus(tenant.token(), id, "failed", TIMEOUT)
                 .then().body("failureReason", equalTo("The device was deleted before the message was sent"));
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

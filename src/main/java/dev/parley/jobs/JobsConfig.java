@@ -1,0 +1,23 @@
+package dev.parley.jobs;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** Periodic jobs of the jobs role ({@code parley.jobs.*}). */
+@ConfigMapping(prefix = "parley.jobs")
+public interface JobsConfig {
+
+    /** How often scheduled messages due soon are moved into their queue. */
+    @WithDefault("30s")
+    Duration promoteEvery();
+
+    /** How often records whose queue write was not confirmed are re-enqueued. */
+    @WithDefault("60s")
+    Duration repairEvery();
+
+    /** Age after which an unconfirmed queue write is considered lost and repaired. */
+    @WithDefault("60s")
+    Duration repairAfter();
+}

@@ -1,0 +1,151 @@
+package dev.parley.message;
+
+import dev.parley.aws.Attr;
+import dev.parley.aws.DynamoTables;
+import dev.parley.event.EventOutbox;
+import dev.parley.event.EventTypes;
+import io.smallrye.mutiny.Uni;
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The conditional writes of the messages table: a status only ever moves forward, whoever writes it, and
+ * a visible status change is followed by its event in the outbox.
+ */
+final class DynamoMessageUpdates {
+
+    private static final Logger LOG = Logger.getLogger(DynamoMessageUpdates.class);
+
+    private final DynamoDbAsyncClient dynamo;
+    private final DynamoTables tables;
+    private final EventOutbox outbox;
+
+    DynamoMessageUpdates(DynamoDbAsyncClient dynamo, DynamoTables tables, EventOutbox outbox) {
+        this.dynamo = dynamo;
+        this.tables = tables;
+        this.outbox = outbox;
+    }
+
+    /**
+     * Moves a message to {@code to} if its current status is one of {@code from}, setting {@code set} and
+     * removing {@code remove} too, then appends the event the step raises. False, with nothing changed,
+     * when the condition fails.
+     */
+    Uni<Boolean> transition(String id, Set<MessageStatus> from, MessageStatus to, Instant now,
+                            Map<String, AttributeValue> set, Set<String> remove) {
+        Map<String, AttributeValue> changes = new LinkedHashMap<>(set);
+        changes.put("status", Attr.s(to.name()));
+        changes.put("updatedAt", Attr.s(now.toString()));
+        String stamp = DynamoMessageItems.stampOf(to);
+        if (stamp != null) {
+            changes.put(stamp, Attr.s(now.toString()));
+        }
+        String eventType = eventType(from, to);
+        return update(id, from, changes, remove, true).flatMap(item -> {
+            if (item == null) {
+                return Uni.createFrom().item(false);
+            }
+            if (eventType == null) {
+                return Uni.createFrom().item(true);
+            }
+            MessageRecord record = DynamoMessageItems.fromItem(item);
+            return outbox.append(outbox.create(eventType, record.accountId(), record.deviceId(), MessageView.of(record)))
+                    .onFailure().retry().withBackOff(Duration.ofMillis(100)).atMost(3)
+                    .onFailure().recoverWithItem(failure -> {
+                        LOG.warnf("Event %s for message=%s was not stored: %s", eventType, id, failure.toString());
+                        return null;
+                    })
+                    .replaceWith(true);
+        });
+    }
+
+    /** The event a transition raises, or null: promotion and claiming are internal steps. */
+    static String eventType(Set<MessageStatus> from, MessageStatus to) {
+        return switch (to) {
+            case sent -> EventTypes.MESSAGE_OUT_SENT;
+            case delivered -> EventTypes.MESSAGE_OUT_DELIVERED;
+            case read -> EventTypes.MESSAGE_OUT_READ;
+            case failed -> EventTypes.MESSAGE_OUT_FAILED;
+            case expired -> EventTypes.MESSAGE_OUT_EXPIRED;
+            case removed -> EventTypes.MESSAGE_OUT_REMOVED;
+            case queued -> from.contains(MessageStatus.processing) && !from.contains(MessageStatus.scheduled)
+                    ? EventTypes.MESSAGE_OUT_RETRY : null;
+            default -> null;
+        };
+    }
+
+    /**
+     * Sets and removes marks of a message whose status is one of {@code when}, leaving its status alone;
+     * false, with nothing changed, when the condition fails.
+     */
+    Uni<Boolean> mark(String id, Set<MessageStatus> when, Map<String, AttributeValue> set, Set<String> remove) {
+        return update(id, when, set, remove, false).map(item -> item != null);
+    }
+
+    /** The one conditional update; answers the new item (or an empty map) on success, null on a failed condition. */
+    private Uni<Map<String, AttributeValue>> update(String id, Set<MessageStatus> when, Map<String, AttributeValue> set,
+                                                    Set<String> remove, boolean returnNew) {
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        names.put("#status", "status");
+        List<String> parts = new ArrayList<>();
+        int i = 0;
+        for (Map.Entry<String, AttributeValue> e : set.entrySet()) {
+            names.put("#s" + i, e.getKey());
+            values.put(":s" + i, e.getValue());
+            parts.add("#s" + i + " = :s" + i);
+            i++;
+        }
+        StringBuilder expression = new StringBuilder();
+        if (!parts.isEmpty()) {
+            expression.append("SET ").append(String.join(", ", parts));
+        }
+        if (!remove.isEmpty()) {
+            List<String> removed = new ArrayList<>();
+            int k = 0;
+            for (String attribute : remove) {
+                names.put("#r" + k, attribute);
+                removed.add("#r" + k++);
+            }
+            expression.append(expression.isEmpty() ? "" : " ").append("REMOVE ").append(String.join(", ", removed));
+        }
+        List<String> allowed = new ArrayList<>();
+        int j = 0;
+        for (MessageStatus status : when) {
+            values.put(":w" + j, Attr.s(status.name()));
+            allowed.add(":w" + j++);
+        }
+        UpdateItemRequest request = UpdateItemRequest.builder()
+                .tableName(tables.messages())
+                .key(Map.of("id", Attr.s(id)))
+                .updateExpression(expression.toString())
+                .conditionExpression("attribute_exists(id) AND #status IN (" + String.join(", ", allowed) + ")")
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values)
+                .returnValues(returnNew ? ReturnValue.ALL_NEW : ReturnValue.NONE)
+                .build();
+        return Uni.createFrom().completionStage(() -> dynamo.updateItem(request))
+                .map(response -> response.hasAttributes() ? response.attributes() : Map.<String, AttributeValue>of())
+                .onFailure(DynamoMessageUpdates::conditionFailed).recoverWithNull();
+    }
+
+    /** Whether a failed write failed only on its condition. */
+    static boolean conditionFailed(Throwable t) {
+        Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+        return cause instanceof ConditionalCheckFailedException;
+    }
+}
