@@ -1,6 +1,7 @@
 package dev.parley.account;
 
 import dev.parley.common.Ids;
+import dev.parley.common.Names;
 import dev.parley.error.ApiException;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -30,19 +31,15 @@ public class AccountService {
 
     @WithTransaction
     public Uni<CreatedAccount> create(String name, String email) {
-        if (name == null || name.isBlank()) {
-            throw ApiException.invalid("name", "name is required");
-        }
-        if (name.length() > 200) {
-            throw ApiException.invalid("name", "name must be at most 200 characters");
-        }
-        if (email != null && !email.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
+        String cleanName = Names.check(name, "name", 200);
+        if (email != null && (!email.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")
+                || email.chars().anyMatch(Character::isISOControl))) {
             throw ApiException.invalid("email", "email is not a valid address");
         }
         Instant now = clock.instant();
         Account account = new Account();
         account.id = Ids.newId(now);
-        account.name = name.trim();
+        account.name = cleanName;
         account.email = email;
         account.createdAt = now;
         return accounts.persist(account)

@@ -1,6 +1,7 @@
 package dev.parley.device;
 
 import dev.parley.common.Ids;
+import dev.parley.common.Names;
 import dev.parley.common.PhoneNumber;
 import dev.parley.config.ParleyConfig;
 import dev.parley.error.ApiException;
@@ -40,12 +41,7 @@ public class DeviceService {
 
     @WithTransaction
     public Uni<Device> create(String accountId, String name, String phone, String planName) {
-        if (name == null || name.isBlank()) {
-            throw ApiException.invalid("name", "name is required");
-        }
-        if (name.length() > 100) {
-            throw ApiException.invalid("name", "name must be at most 100 characters");
-        }
+        String cleanName = Names.check(name, "name", 100);
         PhoneNumber number = PhoneNumber.of(phone, "phone");
         String plan = planName == null || planName.isBlank() ? DEFAULT_PLAN : planName.trim();
         return requirePlan(plan).flatMap(p -> {
@@ -53,7 +49,7 @@ public class DeviceService {
             Device device = new Device();
             device.id = Ids.newId(now);
             device.accountId = accountId;
-            device.name = name.trim();
+            device.name = cleanName;
             device.phone = number.e164();
             device.plan = p.name;
             device.shard = shardOf(device.id, config.shards());
@@ -66,12 +62,10 @@ public class DeviceService {
 
     @WithTransaction
     public Uni<Device> update(String accountId, String id, String name, String planName) {
-        if (name != null && (name.isBlank() || name.length() > 100)) {
-            throw ApiException.invalid("name", "name must be 1 to 100 characters");
-        }
+        String cleanName = name == null ? null : Names.check(name, "name", 100);
         return get(accountId, id).flatMap(device -> {
-            if (name != null) {
-                device.name = name.trim();
+            if (cleanName != null) {
+                device.name = cleanName;
             }
             if (planName == null) {
                 return Uni.createFrom().item(device);
