@@ -90,7 +90,7 @@ public class MessageService {
                     return idempotency.claim(accountId, idempotencyKey.trim(), fingerprint, id, now, keyExpiry)
                             .flatMap(claim -> {
                                 if (claim == null) {
-                                    return accept(accountId, device, draft, id, now, quotedWaId);
+                                    return acceptOnce(accountId, device, draft, id, now, quotedWaId);
                                 }
                                 if (!claim.fingerprint().equals(fingerprint)) {
                                     throw new ApiException(422, "idempotency-key-reused",
@@ -99,7 +99,7 @@ public class MessageService {
                                 // The first request may have died after claiming the key: finish its work then.
                                 return store.get(claim.messageId()).flatMap(existing -> existing != null
                                         ? Uni.createFrom().item(existing)
-                                        : accept(accountId, device, draft, claim.messageId(), now, quotedWaId));
+                                        : acceptOnce(accountId, device, draft, claim.messageId(), now, quotedWaId));
                             });
                 }));
     }
@@ -123,6 +123,16 @@ public class MessageService {
             }
             return quoted.waId();
         });
+    }
+
+    /**
+     * {@link #accept} under an idempotency key: a concurrent request with the same key may store the same
+     * message id first, and then its record is the answer.
+     */
+    private Uni<MessageRecord> acceptOnce(String accountId, Device device, MessageDraft draft, String id, Instant now,
+                                          String quotedWaId) {
+        return accept(accountId, device, draft, id, now, quotedWaId)
+                .onFailure(MessageStore::conditionFailed).recoverWithUni(() -> store.get(id));
     }
 
     /** The record for a validated draft: stored first, then queued (or left for the promotion job). */
@@ -224,6 +234,7 @@ public class MessageService {
         String reference = blankToNull(q.reference());
         Instant from = QueryParams.instant(q.createdAfter(), "createdAfter");
         Instant to = QueryParams.instant(q.createdBefore(), "createdBefore");
+        QueryParams.range(from, "createdAfter", to, "createdBefore");
         String device = blankToNull(q.device());
         Map<String, AttributeValue> after = decodeCursor(q.cursor(), accountId, device);
         MessageStore.Filter filter = new MessageStore.Filter(accountId, device, status, priority, phone, group,
@@ -304,10 +315,12 @@ public class MessageService {
         } catch (Exception e) {
             throw ApiException.invalid("cursor", "cursor is not one this API returned");
         }
-        boolean sameScope = deviceId == null
-                ? accountId.equals(plain.get("accountId")) && plain.containsKey("created")
-                : deviceId.equals(plain.get("deviceId")) && plain.containsKey("created");
-        if (!sameScope || plain.get("id") == null) {
+        // Exactly the keys of the listing's index, each well-formed: anything else would reach DynamoDB.
+        boolean sameScope = plain != null && (deviceId == null
+                ? accountId.equals(plain.get("accountId")) && plain.keySet().equals(Set.of("accountId", "created", "id"))
+                : deviceId.equals(plain.get("deviceId")) && plain.keySet().equals(Set.of("deviceId", "created", "id")));
+        if (!sameScope || !Ids.isId(plain.get("id")) || plain.get("created") == null
+                || !plain.get("created").matches("\\d{13}#[0-9a-f]{24}")) {
             throw ApiException.invalid("cursor", "cursor belongs to a different listing");
         }
         Map<String, AttributeValue> key = new HashMap<>();
