@@ -114,7 +114,7 @@ public class MessageSender {
                         "attempts", MessageStore.n(attempts),
                         "failureReason", MessageStore.s(failure.reason()))).await().indefinitely();
                 queue.retryAfter(entry, backoff(attempts));
-                LOG.infof("Retrying message=%s device=%s attempt=%d: %s", id, record.deviceId(), attempts,
+                LOG.debugf("Retrying message=%s device=%s attempt=%d: %s", id, record.deviceId(), attempts,
                         failure.reason());
                 yield Outcome.RETRY_LATER;
             }
@@ -138,7 +138,7 @@ public class MessageSender {
         store.transition(id, MessageStatus.failed, clock.instant(), extra, Set.of("unconfirmed", "heldDevice"))
                 .await().indefinitely();
         queue.delete(entry);
-        LOG.infof("Failed message=%s: %s", id, reason);
+        LOG.debugf("Failed message=%s: %s", id, reason); // the reason may name the number
     }
 
     private Duration backoff(int attempts) {
