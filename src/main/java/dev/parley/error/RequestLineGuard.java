@@ -13,7 +13,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * The HTTP layer's share of "every error is a problem": refuses over-long paths and query strings (414)
  * and malformed percent-encoding (400, naming the query parameter or {@code path}) before routing, and
- * turns the router's own bodiless 4xx failures (an over-large body, say) into problem documents.
+ * turns the router's own bodiless 4xx failures (an over-large body, say) into problem documents. Quarkus
+ * refuses a URI that {@link java.net.URI} cannot parse before any route, with an empty 400, unless the JVM
+ * runs with {@code -Dvertx.disableURIValidation=true}; the encoding check here answers those with a problem.
  */
 @ApplicationScoped
 public class RequestLineGuard {
