@@ -21,4 +21,8 @@ public class Account {
 
     @Column(name = "created_at")
     public Instant createdAt;
+
+    /** The operator's override of the devices-per-account limit; null for the configured default. */
+    @Column(name = "max_devices")
+    public Integer maxDevices;
 }

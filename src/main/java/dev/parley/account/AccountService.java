@@ -1,11 +1,13 @@
 package dev.parley.account;
 
 import dev.parley.common.Ids;
+import dev.parley.common.Names;
 import dev.parley.error.ApiException;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -13,6 +15,9 @@ import java.time.Instant;
 /** Creates accounts (an operator action) together with their first API token. */
 @ApplicationScoped
 public class AccountService {
+
+    /** Highest per-account device limit the operator may set; a sanity bound, not a capacity figure. */
+    static final int MAX_DEVICES_CEILING = 100_000;
 
     private final AccountRepository accounts;
     private final TokenService tokens;
@@ -30,24 +35,40 @@ public class AccountService {
 
     @WithTransaction
     public Uni<CreatedAccount> create(String name, String email) {
-        if (name == null || name.isBlank()) {
-            throw ApiException.invalid("name", "name is required");
-        }
-        if (name.length() > 200) {
-            throw ApiException.invalid("name", "name must be at most 200 characters");
-        }
-        if (email != null && !email.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
+        String cleanName = Names.check(name, "name", 200);
+        if (email != null && (!email.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")
+                || email.chars().anyMatch(Character::isISOControl))) {
             throw ApiException.invalid("email", "email is not a valid address");
         }
         Instant now = clock.instant();
         Account account = new Account();
         account.id = Ids.newId(now);
-        account.name = name.trim();
+        account.name = cleanName;
         account.email = email;
         account.createdAt = now;
         return accounts.persist(account)
                 .flatMap(saved -> tokens.create(saved.id, "default"))
                 .map(token -> new CreatedAccount(account, token));
+    }
+
+    /** Sets (or, with null, clears) an account's own device limit; a 404 naming {@code id} for no such account. */
+    @WithTransaction
+    public Uni<Account> setMaxDevices(String id, Integer maxDevices) {
+        if (maxDevices != null && (maxDevices < 0 || maxDevices > MAX_DEVICES_CEILING)) {
+            throw ApiException.invalid("maxDevices", "maxDevices must be between 0 and " + MAX_DEVICES_CEILING
+                    + ", or null for the default");
+        }
+        return accounts.findById(id).invoke(account -> {
+            if (account == null) {
+                throw ApiException.notFound("Account", "id");
+            }
+            account.maxDevices = maxDevices;
+        });
+    }
+
+    /** The account, locked until the transaction ends: serializes changes that check a per-account limit. */
+    public Uni<Account> lock(String id) {
+        return accounts.findById(id, LockModeType.PESSIMISTIC_WRITE);
     }
 
     @WithSession

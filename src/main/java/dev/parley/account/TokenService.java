@@ -1,6 +1,7 @@
 package dev.parley.account;
 
 import dev.parley.common.Ids;
+import dev.parley.common.Names;
 import dev.parley.config.ParleyConfig;
 import dev.parley.error.ApiException;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -35,10 +36,7 @@ public class TokenService {
 
     @WithTransaction
     public Uni<IssuedToken> issue(String accountId, String name) {
-        String cleanName = name == null || name.isBlank() ? "default" : name.trim();
-        if (cleanName.length() > 100) {
-            throw ApiException.invalid("name", "name must be at most 100 characters");
-        }
+        String cleanName = name == null || name.isBlank() ? "default" : Names.check(name, "name", 100);
         int max = config.api().maxTokensPerAccount();
         return tokens.countActive(accountId).flatMap(count -> {
             if (count >= max) {

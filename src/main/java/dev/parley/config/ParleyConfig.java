@@ -27,6 +27,19 @@ public interface ParleyConfig {
     /** REST API limits. */
     Api api();
 
+    /** Access to {@code /q/metrics}. */
+    Metrics metrics();
+
+    /** Access to {@code /q/metrics}. */
+    interface Metrics {
+        /**
+         * Whether {@code /q/metrics} is open to anyone who reaches the port; otherwise it needs the operator key
+         * (Operator-Key header or {@code Authorization: Bearer}). Open only under {@code make run} (loopback).
+         */
+        @WithDefault("false")
+        boolean open();
+    }
+
     /** Demo account created on first start (make run). */
     Demo demo();
 
@@ -50,6 +63,17 @@ public interface ParleyConfig {
         /** Most API tokens one account may hold at once. */
         @WithDefault("50")
         int maxTokensPerAccount();
+
+        /**
+         * Longest request path, in characters, before decoding; longer ones get a 414 problem. Request lines
+         * beyond {@code quarkus.http.limits.max-initial-line-length} are refused by the HTTP layer itself.
+         */
+        @WithDefault("2048")
+        int maxPathLength();
+
+        /** Longest query string, in characters, before decoding; longer ones get a 414 problem. */
+        @WithDefault("8192")
+        int maxQueryLength();
     }
 
     /** Demo account for make run. */

@@ -102,7 +102,7 @@ public class MessageSender {
                 }
                 Blocking.await(store.requeue(id, attempts, failure.reason(), clock.instant()));
                 queue.retryAfter(entry, backoff(attempts));
-                LOG.infof("Retrying message=%s device=%s attempt=%d: %s", id, record.deviceId(), attempts,
+                LOG.debugf("Retrying message=%s device=%s attempt=%d: %s", id, record.deviceId(), attempts,
                         failure.reason());
                 yield Outcome.RETRY_LATER;
             }
@@ -122,7 +122,7 @@ public class MessageSender {
     private void fail(ReceivedMessage entry, String id, int attempts, String reason) {
         Blocking.await(store.markFailed(id, attempts, reason, clock.instant()));
         queue.delete(entry);
-        LOG.infof("Failed message=%s: %s", id, reason);
+        LOG.debugf("Failed message=%s: %s", id, reason); // the reason may name the number
     }
 
     private Duration backoff(int attempts) {

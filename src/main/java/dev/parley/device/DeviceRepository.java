@@ -17,6 +17,15 @@ public class DeviceRepository implements PanacheRepositoryBase<Device, String> {
         return list("accountId", Sort.by("createdAt").and("id"), accountId);
     }
 
+    /** Up to {@code limit} devices in creation order, after the given position (both null: from the start). */
+    public Uni<List<Device>> pageForAccount(String accountId, Instant afterCreatedAt, String afterId, int limit) {
+        if (afterCreatedAt == null) {
+            return find("accountId", Sort.by("createdAt").and("id"), accountId).range(0, limit - 1).list();
+        }
+        return find("accountId = ?1 and (createdAt > ?2 or (createdAt = ?2 and id > ?3))",
+                Sort.by("createdAt").and("id"), accountId, afterCreatedAt, afterId).range(0, limit - 1).list();
+    }
+
     public Uni<Device> findForAccount(String accountId, String id) {
         return find("id = ?1 and accountId = ?2", id, accountId).firstResult();
     }

@@ -1,6 +1,11 @@
 package dev.parley.device;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.parley.account.Caller;
+import dev.parley.common.Cursors;
+import dev.parley.common.Ids;
+import dev.parley.common.QueryParams;
+import dev.parley.config.ParleyConfig;
 import dev.parley.error.ApiException;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -11,9 +16,11 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.List;
 
@@ -25,10 +32,12 @@ public class DeviceResource {
 
     private final DeviceService devices;
     private final Caller caller;
+    private final ParleyConfig config;
 
-    public DeviceResource(DeviceService devices, Caller caller) {
+    public DeviceResource(DeviceService devices, Caller caller, ParleyConfig config) {
         this.devices = devices;
         this.caller = caller;
+        this.config = config;
     }
 
     /** Body of a device creation. */
@@ -56,9 +65,30 @@ public class DeviceResource {
         return devices.create(caller.accountId(), body.name(), body.phone(), body.plan()).map(DeviceView::of);
     }
 
+    /** One page of devices; pass {@code next} as {@code cursor} to get the following page. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record DevicePage(List<DeviceView> data, String next) {
+    }
+
+    /** Oldest first; {@code cursor} is the {@code next} of the previous page. */
     @GET
-    public Uni<List<DeviceView>> list() {
-        return devices.list(caller.accountId()).map(list -> list.stream().map(DeviceView::of).toList());
+    public Uni<DevicePage> list(@QueryParam("size") String size, @QueryParam("cursor") String cursor) {
+        int pageSize = QueryParams.size(size, config.api().defaultPageSize(), config.api().maxPageSize());
+        String[] after = Cursors.decode(cursor, 2, "cursor");
+        Instant afterCreatedAt = null;
+        if (after != null) {
+            try {
+                afterCreatedAt = Instant.parse(after[0]);
+            } catch (DateTimeException e) {
+                throw Cursors.malformed("cursor");
+            }
+            if (!Ids.isId(after[1])) {
+                throw Cursors.malformed("cursor");
+            }
+        }
+        return devices.page(caller.accountId(), afterCreatedAt, after == null ? null : after[1], pageSize)
+                .map(page -> new DevicePage(page.devices().stream().map(DeviceView::of).toList(),
+                        page.more() ? Cursors.encode(page.last().createdAt.toString(), page.last().id) : null));
     }
 
     @GET

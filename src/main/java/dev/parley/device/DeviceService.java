@@ -1,6 +1,8 @@
 package dev.parley.device;
 
+import dev.parley.account.AccountService;
 import dev.parley.common.Ids;
+import dev.parley.common.Names;
 import dev.parley.common.PhoneNumber;
 import dev.parley.config.ParleyConfig;
 import dev.parley.error.ApiException;
@@ -23,12 +25,17 @@ public class DeviceService {
 
     private final DeviceRepository devices;
     private final PlanRepository plans;
+    private final AccountService accounts;
+    private final DeviceLimits limits;
     private final ParleyConfig config;
     private final Clock clock;
 
-    public DeviceService(DeviceRepository devices, PlanRepository plans, ParleyConfig config, Clock clock) {
+    public DeviceService(DeviceRepository devices, PlanRepository plans, AccountService accounts, DeviceLimits limits,
+                         ParleyConfig config, Clock clock) {
         this.devices = devices;
         this.plans = plans;
+        this.accounts = accounts;
+        this.limits = limits;
         this.config = config;
         this.clock = clock;
     }
@@ -40,20 +47,23 @@ public class DeviceService {
 
     @WithTransaction
     public Uni<Device> create(String accountId, String name, String phone, String planName) {
-        if (name == null || name.isBlank()) {
-            throw ApiException.invalid("name", "name is required");
-        }
-        if (name.length() > 100) {
-            throw ApiException.invalid("name", "name must be at most 100 characters");
-        }
+        String cleanName = Names.check(name, "name", 100);
         PhoneNumber number = PhoneNumber.of(phone, "phone");
         String plan = planName == null || planName.isBlank() ? DEFAULT_PLAN : planName.trim();
-        return requirePlan(plan).flatMap(p -> {
+        // The account row stays locked until commit, so concurrent creations cannot both pass the limit.
+        return accounts.lock(accountId).flatMap(account -> devices.count("accountId", accountId).invoke(count -> {
+            int max = account != null && account.maxDevices != null ? account.maxDevices : limits.maxPerAccount();
+            if (count >= max) {
+                throw new ApiException(409, "device-limit", "This account may hold at most " + max
+                        + " devices (parley.devices.max-per-account, or the operator's setting for the account);"
+                        + " delete one or ask the operator to raise the limit", null);
+            }
+        })).flatMap(ignored -> requirePlan(plan)).flatMap(p -> {
             Instant now = clock.instant();
             Device device = new Device();
             device.id = Ids.newId(now);
             device.accountId = accountId;
-            device.name = name.trim();
+            device.name = cleanName;
             device.phone = number.e164();
             device.plan = p.name;
             device.shard = shardOf(device.id, config.shards());
@@ -66,12 +76,10 @@ public class DeviceService {
 
     @WithTransaction
     public Uni<Device> update(String accountId, String id, String name, String planName) {
-        if (name != null && (name.isBlank() || name.length() > 100)) {
-            throw ApiException.invalid("name", "name must be 1 to 100 characters");
-        }
+        String cleanName = name == null ? null : Names.check(name, "name", 100);
         return get(accountId, id).flatMap(device -> {
-            if (name != null) {
-                device.name = name.trim();
+            if (cleanName != null) {
+                device.name = cleanName;
             }
             if (planName == null) {
                 return Uni.createFrom().item(device);
@@ -86,6 +94,23 @@ public class DeviceService {
     @WithSession
     public Uni<List<Device>> list(String accountId) {
         return devices.listForAccount(accountId);
+    }
+
+    /** One page of devices in creation order, after the device {@code after} (null for the first page). */
+    public record Page(List<Device> devices, Device last, boolean more) {
+    }
+
+    /**
+     * Up to {@code size} of the account's devices that come after {@code afterCreatedAt}/{@code afterId} in
+     * creation order (both null for the first page).
+     */
+    @WithSession
+    public Uni<Page> page(String accountId, Instant afterCreatedAt, String afterId, int size) {
+        return devices.pageForAccount(accountId, afterCreatedAt, afterId, size + 1).map(found -> {
+            boolean more = found.size() > size;
+            List<Device> page = more ? found.subList(0, size) : found;
+            return new Page(page, page.isEmpty() ? null : page.getLast(), more);
+        });
     }
 
     /** The caller's device, or 404: another account's device is indistinguishable from a missing one. */

@@ -9,12 +9,19 @@ public class ApiException extends RuntimeException {
     private final int status;
     private final String type;
     private final String field;
+    private final Integer retryAfterSeconds;
 
     public ApiException(int status, String type, String detail, String field) {
+        this(status, type, detail, field, null);
+    }
+
+    /** With {@code retryAfterSeconds}, the answer carries a {@code Retry-After} header (throttling, outages). */
+    public ApiException(int status, String type, String detail, String field, Integer retryAfterSeconds) {
         super(detail);
         this.status = status;
         this.type = type;
         this.field = field;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     public static ApiException invalid(String field, String detail) {
@@ -47,5 +54,10 @@ public class ApiException extends RuntimeException {
 
     public String field() {
         return field;
+    }
+
+    /** Seconds a client should wait before retrying, or null when a retry will not help. */
+    public Integer retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 }

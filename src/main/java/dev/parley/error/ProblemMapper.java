@@ -34,7 +34,11 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response api(ApiException e, UriInfo uri) {
-        return respond(e.status(), e.type(), e.getMessage(), e.field(), uri);
+        Response response = respond(e.status(), e.type(), e.getMessage(), e.field(), uri);
+        if (e.retryAfterSeconds() != null) {
+            response.getHeaders().putSingle("Retry-After", Integer.toString(e.retryAfterSeconds()));
+        }
+        return response;
     }
 
     @ServerExceptionMapper

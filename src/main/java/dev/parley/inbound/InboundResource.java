@@ -1,6 +1,8 @@
 package dev.parley.inbound;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.parley.account.Caller;
+import dev.parley.common.Cursors;
 import dev.parley.common.QueryParams;
 import dev.parley.device.DeviceService;
 import io.smallrye.mutiny.Uni;
@@ -12,7 +14,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 
 /** A device's incoming messages, chats and usage counters. */
@@ -44,10 +48,35 @@ public class InboundResource {
                 .flatMap(d -> store.list(d.id, chatFilter, until, limit));
     }
 
+    /** One page of chats; pass {@code next} as {@code cursor} to get the following page. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ChatPage(List<Chat> data, String next) {
+    }
+
+    /** Most recent first; {@code cursor} is the {@code next} of the previous page. */
     @GET
     @Path("chats")
-    public Uni<List<Chat>> chats(@PathParam("device") String device) {
-        return devices.get(caller.accountId(), device).flatMap(d -> store.chats(d.id));
+    public Uni<ChatPage> chats(@PathParam("device") String device, @QueryParam("size") String size,
+                               @QueryParam("cursor") String cursor) {
+        int limit = QueryParams.size(size, 50, 500);
+        String[] after = Cursors.decode(cursor, 2, "cursor");
+        Instant afterAt;
+        try {
+            afterAt = after == null ? null : Instant.parse(after[0]);
+        } catch (DateTimeException e) {
+            throw Cursors.malformed("cursor");
+        }
+        // The store answers a device's chats in one read; paging happens here, on a total order.
+        Comparator<Chat> order = Comparator.comparing(Chat::lastMessageAt).reversed().thenComparing(Chat::chat);
+        return devices.get(caller.accountId(), device).flatMap(d -> store.chats(d.id)).map(all -> {
+            List<Chat> rest = all.stream().sorted(order)
+                    .filter(c -> afterAt == null || order.compare(c, new Chat(after[1], afterAt, null, 0)) > 0)
+                    .toList();
+            List<Chat> page = rest.size() > limit ? rest.subList(0, limit) : rest;
+            String next = rest.size() > limit
+                    ? Cursors.encode(page.getLast().lastMessageAt().toString(), page.getLast().chat()) : null;
+            return new ChatPage(page, next);
+        });
     }
 
     /** This month's counters; {@code inboundHidden} counts messages received on a plan without incoming. */

@@ -2,6 +2,7 @@ package dev.parley.message;
 
 import dev.parley.aws.Attr;
 import dev.parley.aws.DynamoTables;
+import dev.parley.common.Ids;
 import dev.parley.error.ApiException;
 import io.smallrye.mutiny.Uni;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The reads of the messages table over its indexes: listings with filters and cursors, and sparse indexes. */
 final class DynamoMessageQueries {
@@ -80,10 +82,14 @@ final class DynamoMessageQueries {
             return null;
         }
         Map<String, String> position = cursor.position();
+        // Exactly the keys of the listing's index, each well-formed: anything else would reach DynamoDB.
+        String created = position.get(DynamoMessageItems.CREATED);
         boolean sameScope = filter.deviceId() == null
-                ? filter.accountId().equals(position.get("accountId")) && position.containsKey(DynamoMessageItems.CREATED)
-                : filter.deviceId().equals(position.get("deviceId")) && position.containsKey(DynamoMessageItems.CREATED);
-        if (!sameScope || position.get("id") == null) {
+                ? filter.accountId().equals(position.get("accountId"))
+                        && position.keySet().equals(Set.of("accountId", DynamoMessageItems.CREATED, "id"))
+                : filter.deviceId().equals(position.get("deviceId"))
+                        && position.keySet().equals(Set.of("deviceId", DynamoMessageItems.CREATED, "id"));
+        if (!sameScope || !Ids.isId(position.get("id")) || created == null || !created.matches("\\d{13}#[0-9a-f]{24}")) {
             throw ApiException.invalid("cursor", "cursor belongs to a different listing");
         }
         Map<String, AttributeValue> key = new HashMap<>();

@@ -48,6 +48,7 @@ public class MessageListing {
         String reference = blankToNull(q.reference());
         Instant from = QueryParams.instant(q.createdAfter(), "createdAfter");
         Instant to = QueryParams.instant(q.createdBefore(), "createdBefore");
+        QueryParams.range(from, "createdAfter", to, "createdBefore");
         String device = blankToNull(q.device());
         MessageCursor after = MessageCursor.decode(q.cursor());
         MessageStore.Filter filter = new MessageStore.Filter(accountId, device, status, priority, phone, group,

@@ -185,7 +185,8 @@ public class MessageRequestValidator {
             }
             lat = l.coordinates().get(0);
             lng = l.coordinates().get(1);
-            if (lat < -90 || lat > 90 || lng < -180 || lng > 180) {
+            // NaN compares false with everything, so it would pass the range check below.
+            if (!Double.isFinite(lat) || !Double.isFinite(lng) || lat < -90 || lat > 90 || lng < -180 || lng > 180) {
                 throw invalid(prefix, "location.coordinates",
                         "latitude must be within -90..90 and longitude within -180..180");
             }
@@ -225,14 +226,22 @@ public class MessageRequestValidator {
         if (given != 1) {
             throw invalid(prefix, "expiration", "expiration needs exactly one of seconds, duration or date");
         }
+        Duration horizon = messages.scheduleHorizon();
         Instant at;
+        // Relative expiries are compared with the horizon before any arithmetic, which could overflow.
         if (e.seconds() != null) {
-            if (e.seconds() < 1) {
-                throw invalid(prefix, "expiration.seconds", "expiration.seconds must be positive");
+            if (e.seconds() < 1 || e.seconds() > horizon.toSeconds()) {
+                throw invalid(prefix, "expiration.seconds",
+                        "expiration.seconds must be between 1 and " + horizon.toSeconds());
             }
             at = now.plusSeconds(e.seconds());
         } else if (e.duration() != null) {
-            at = now.plus(parseDuration(e.duration(), prefix));
+            Duration d = parseDuration(e.duration(), prefix);
+            if (d.compareTo(horizon) > 0) {
+                throw invalid(prefix, "expiration.duration",
+                        "expiration.duration must be within " + horizon.toDays() + " days");
+            }
+            at = now.plus(d);
         } else {
             try {
                 at = OffsetDateTime.parse(e.date().trim()).toInstant();
@@ -243,8 +252,8 @@ public class MessageRequestValidator {
                 throw invalid(prefix, "expiration.date", "expiration.date must be in the future");
             }
         }
-        if (at.isAfter(now.plus(messages.scheduleHorizon()))) {
-            throw invalid(prefix, "expiration", "expiration must be within the scheduling horizon");
+        if (at.isAfter(now.plus(horizon))) {
+            throw invalid(prefix, "expiration.date", "expiration.date must be within " + horizon.toDays() + " days");
         }
         return at;
     }

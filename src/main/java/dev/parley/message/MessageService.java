@@ -78,7 +78,7 @@ public class MessageService {
                     return idempotency.claim(accountId, idempotencyKey.trim(), fingerprint, id, now, keyExpiry)
                             .flatMap(claim -> {
                                 if (claim == null) {
-                                    return accept(accountId, device, draft, id, now, quotedWaId);
+                                    return acceptOnce(accountId, device, draft, id, now, quotedWaId);
                                 }
                                 if (!claim.fingerprint().equals(fingerprint)) {
                                     throw new ApiException(422, "idempotency-key-reused",
@@ -87,7 +87,7 @@ public class MessageService {
                                 // The first request may have died after claiming the key: finish its work then.
                                 return store.get(claim.messageId()).flatMap(existing -> existing != null
                                         ? Uni.createFrom().item(existing)
-                                        : accept(accountId, device, draft, claim.messageId(), now, quotedWaId));
+                                        : acceptOnce(accountId, device, draft, claim.messageId(), now, quotedWaId));
                             });
                 }));
     }
@@ -111,6 +111,16 @@ public class MessageService {
             }
             return quoted.waId();
         });
+    }
+
+    /**
+     * {@link #accept} under an idempotency key: a concurrent request with the same key may store the same
+     * message id first, and then its record is the answer.
+     */
+    private Uni<MessageRecord> acceptOnce(String accountId, Device device, MessageDraft draft, String id, Instant now,
+                                          String quotedWaId) {
+        return accept(accountId, device, draft, id, now, quotedWaId)
+                .onFailure(MessageStore::conditionFailed).recoverWithUni(() -> store.get(id));
     }
 
     /** The record for a validated draft: stored first, then queued (or left for the promotion job). */

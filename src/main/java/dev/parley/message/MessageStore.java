@@ -226,4 +226,9 @@ public class MessageStore {
                                     Set<String> remove) {
         return updates.transition(id, to.predecessors(), to, now, set, remove);
     }
+
+    /** Whether {@code failure} is a lost conditional write: the record was already there, or had moved on. */
+    public static boolean conditionFailed(Throwable failure) {
+        return DynamoMessageUpdates.conditionFailed(failure);
+    }
 }

@@ -217,10 +217,7 @@ public class WebhookService {
     }
 
     private static String name(String name) {
-        if (name.isBlank() || name.trim().length() > MAX_NAME_LENGTH) {
-            throw ApiException.invalid("name", "name must be 1 to " + MAX_NAME_LENGTH + " characters");
-        }
-        return name.trim();
+        return dev.parley.common.Names.check(name, "name", MAX_NAME_LENGTH);
     }
 
     private static Set<String> types(List<String> events) {

@@ -101,6 +101,9 @@ public class WebhookTargets {
         if (uri.getHost() == null || uri.getHost().isBlank()) {
             throw ApiException.invalid("url", "url must name a host");
         }
+        if (uri.getPort() == 0 || uri.getPort() > 65535) {
+            throw ApiException.invalid("url", "url port must be between 1 and 65535");
+        }
         if (uri.getRawUserInfo() != null) {
             throw ApiException.invalid("url", "url must not carry credentials; verify requests by their signature");
         }

@@ -32,7 +32,7 @@ class TenantIsolationTest {
         given().header("Token", a.token()).queryParam("device", bDevice).get("/v1/messages").then().statusCode(404);
 
         List<Object> aDevices = given().header("Token", a.token()).get("/v1/devices").then().extract()
-                .jsonPath().getList("$");
+                .jsonPath().getList("data");
         List<Object> aMessages = given().header("Token", a.token()).get("/v1/messages").then().extract()
                 .jsonPath().getList("data");
         assertThat(aDevices).isEmpty();

@@ -41,7 +41,7 @@ class IncomingAndEventsTest {
         assertThat(message).containsEntry("chat", CUSTOMER).containsEntry("text", "Is my order ready?")
                 .containsEntry("waId", waId);
         given().header("Token", tenant.token()).get("/v1/devices/" + device + "/chats").then().statusCode(200)
-                .body("[0].chat", equalTo(CUSTOMER)).body("[0].messages", equalTo(1));
+                .body("data[0].chat", equalTo(CUSTOMER)).body("data[0].messages", equalTo(1));
         List<Map<String, Object>> events = given().header("Token", tenant.token())
                 .queryParam("type", "message:in:new").get("/v1/events").then().statusCode(200)
                 .extract().jsonPath().getList("data");
