@@ -17,11 +17,11 @@ DATA := $(abspath $(PARLEY_DATA))
 run_services = scripts/services.sh $(1) --state "$(DATA)" --persistent
 
 STAGE ?= dev
-.PHONY: help jdk run test build package native native-sources engine-test deploy services-start services-stop clean reset token
+.PHONY: help jdk run test build package native native-sources engine-deps engine-test deploy services-start services-stop clean reset token
 
 help:
 	@echo "make run    start the all-in-one gateway (api + connector + jobs, sandbox WhatsApp) on port $(PORT);"
-	@echo "            its data is kept in $(PARLEY_DATA)/ across restarts"
+	@echo "            its data is kept in $(PARLEY_DATA)/ across restarts; PARLEY_DRIVER=baileys for real WhatsApp"
 	@echo "make token  print a new API token for the demo account of $(PARLEY_DATA)/"
 	@echo "make reset [FORCE=1]  delete $(PARLEY_DATA)/ (every account, device, message and file of make run)"
 	@echo "make test   run every test against real PostgreSQL, ElasticMQ (SQS) and dynalite (DynamoDB)"
@@ -51,7 +51,10 @@ test: jdk
 
 # Services in $(DATA) (kept), owned by this recipe's shell: a second `make run` on the same data
 # is refused. INT/TERM end the shell after java's graceful stop, so the EXIT trap stops the services.
+# PARLEY_DRIVER=baileys (or PARLEY_DRIVER_TYPE) runs the real WhatsApp engine: Node.js 20+ and the sidecar's
+# node_modules first (docs/linking-a-phone.md). The sandbox stays the default.
 run: build
+	@if [ "$${PARLEY_DRIVER_TYPE:-$${PARLEY_DRIVER:-sandbox}}" = baileys ]; then $(MAKE) --no-print-directory engine-deps; fi
 	@trap '$(call run_services,stop)' EXIT; trap 'exit 130' INT; trap 'exit 143' TERM; \
 	$(call run_services,start); \
 	set -a; source "$(DATA)/env"; set +a; \
@@ -112,12 +115,15 @@ native-sources: jdk
 # from another lockfile, then Node's test runner (spec on stdout, JUnit XML in NODE_TEST_REPORT for .ci/run).
 ENGINE_DIR := engine/baileys
 NODE_TEST_REPORT ?= target/node-tests.xml
-engine-test:
-	@command -v node >/dev/null 2>&1 || { echo "engine-test: Node.js 20+ is required (node not found on PATH)"; exit 1; }
-	@v=$$(node -p 'process.versions.node.split(".")[0]'); [ "$$v" -ge 20 ] || { echo "engine-test: Node.js 20+ is required, found $$(node --version)"; exit 1; }
+# Node.js 20+ and the sidecar's node_modules, as `make engine-test` and `make run PARLEY_DRIVER=baileys` need them.
+engine-deps:
+	@command -v node >/dev/null 2>&1 || { echo "The Baileys engine needs Node.js 20+ (node not found on PATH): install it from https://nodejs.org or your package manager"; exit 1; }
+	@v=$$(node -p 'process.versions.node.split(".")[0]'); [ "$$v" -ge 20 ] || { echo "The Baileys engine needs Node.js 20+, found $$(node --version): install a newer Node.js"; exit 1; }
 	@cd $(ENGINE_DIR) && sum=$$(sha256sum package-lock.json | cut -d' ' -f1); \
 	  if [ "$$(cat node_modules/.parley-lock.sha256 2>/dev/null)" != "$$sum" ]; then \
-	    echo "engine-test: npm ci in $(ENGINE_DIR)"; npm ci --no-audit --no-fund && echo "$$sum" > node_modules/.parley-lock.sha256; fi
+	    echo "npm ci in $(ENGINE_DIR)"; npm ci --no-audit --no-fund && echo "$$sum" > node_modules/.parley-lock.sha256; fi
+
+engine-test: engine-deps
 	@mkdir -p $(dir $(NODE_TEST_REPORT))
 	@echo "== The Baileys engine sidecar (node --test, $(ENGINE_DIR))"
 	cd $(ENGINE_DIR) && node --test --test-reporter=spec --test-reporter-destination=stdout \

@@ -2,6 +2,7 @@ package dev.parley.app;
 
 import dev.parley.driver.DriverConfig;
 import dev.parley.driver.WhatsAppDriver;
+import dev.parley.driver.baileys.BaileysDriver;
 import dev.parley.driver.sandbox.SandboxDriver;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -18,14 +19,16 @@ public class DriverSelection {
 
     /** The engines this build knows, by their {@code parley.driver.type} name. */
     static final String SANDBOX = "sandbox";
+    static final String BAILEYS = "baileys";
 
     @Produces
     @Singleton
-    WhatsAppDriver driver(DriverConfig config, Instance<SandboxDriver> sandbox) {
+    WhatsAppDriver driver(DriverConfig config, Instance<SandboxDriver> sandbox, Instance<BaileysDriver> baileys) {
         return switch (config.type().trim().toLowerCase(java.util.Locale.ROOT)) {
             case SANDBOX -> sandbox.get();
+            case BAILEYS -> baileys.get();
             default -> throw new IllegalStateException("parley.driver.type=" + config.type()
-                    + " names no driver engine; known: " + SANDBOX);
+                    + " names no driver engine; known: " + SANDBOX + ", " + BAILEYS);
         };
     }
 }

@@ -11,7 +11,7 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "parley.driver")
 public interface DriverConfig {
 
-    /** The engine: {@code sandbox} (a simulated network). */
+    /** The engine: {@code sandbox} (a simulated network) or {@code baileys} (WhatsApp through the Node.js sidecar). */
     @WithDefault("${parley.driver:sandbox}")
     String type();
 }
