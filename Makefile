@@ -42,6 +42,7 @@ build: jdk
 test: jdk
 	@trap 'scripts/services.sh stop' EXIT; \
 	scripts/services.sh start; \
+	$(MAKE) --no-print-directory engine-deps; \
 	set -a; source target/services/env; set +a; \
 	$(MVN) verify; \
 	echo "== The API as a Lambda, driven by API Gateway v2 events (lambda-api build)"; \
