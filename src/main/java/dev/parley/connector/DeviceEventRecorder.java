@@ -6,6 +6,7 @@ import dev.parley.device.DeviceStatus;
 import dev.parley.driver.IncomingMessage;
 import dev.parley.driver.Receipt;
 import dev.parley.inbound.InboundHandler;
+import dev.parley.message.MessageRecord;
 import dev.parley.message.MessageStatus;
 import dev.parley.message.MessageStore;
 import jakarta.annotation.PreDestroy;
@@ -75,6 +76,12 @@ class DeviceEventRecorder {
                 } else {
                     LOG.debugf("Receipt for unknown waId on device=%s", deviceId);
                 }
+                return;
+            }
+            MessageRecord record = Blocking.await(store.get(id));
+            if (record == null || !deviceId.equals(record.deviceId())) {
+                // A WhatsApp id is only unique per device: a receipt never moves another device's message.
+                LOG.debugf("Receipt on device=%s for message=%s of another device ignored", deviceId, id);
                 return;
             }
             MessageStatus to = receipt == Receipt.read ? MessageStatus.read : MessageStatus.delivered;

@@ -89,16 +89,32 @@ public class EventOutbox {
         listeners.add(listener);
     }
 
+    /** Events read per DynamoDB query while a filtered page looks for matches. */
+    private static final int FILTERED_QUERY_ITEMS = 500;
+
     /**
      * Events of an account after {@code afterKey} (exclusive, null for the oldest kept) and no later than
-     * {@code until}, oldest first, narrowed to {@code types} and {@code device} when given.
+     * {@code until}, oldest first, at most {@code limit}.
      */
-    public Uni<List<Event>> after(String account, String afterKey, Instant until, Set<String> types, String device,
-                                  int limit) {
+    public Uni<List<Event>> after(String account, String afterKey, Instant until, int limit) {
+        return scan(account, afterKey, until, null, null, limit, limit).map(EventScan::events);
+    }
+
+    /**
+     * A page of an account's events after {@code afterKey} (exclusive, null for the oldest kept) and no later
+     * than {@code until}, oldest first, narrowed to {@code types} and {@code device} when given: at most
+     * {@code limit} events, looking at no more than {@code scanMax} stored events. The scan's
+     * {@link EventScan#position() position} says where to continue when it stopped early.
+     */
+    public Uni<EventScan> scan(String account, String afterKey, Instant until, Set<String> types, String device,
+                               int limit, int scanMax) {
+        if (limit < 1 || scanMax < limit) {
+            throw new IllegalArgumentException("limit " + limit + " must be at least 1 and at most scanMax " + scanMax);
+        }
         String upper = String.format("%013d~", until.toEpochMilli());
         if (afterKey != null && afterKey.compareTo(upper) >= 0) {
             // Nothing can lie after the cursor and before the bound; DynamoDB rejects reversed bounds.
-            return Uni.createFrom().item(List.of());
+            return Uni.createFrom().item(new EventScan(List.of(), null));
         }
         Map<String, String> names = new HashMap<>(Map.of("#k", "eventKey"));
         Map<String, AttributeValue> values = new HashMap<>();
@@ -125,24 +141,41 @@ public class EventOutbox {
                 .keyConditionExpression("accountId = :a AND #k BETWEEN :from AND :to")
                 .expressionAttributeNames(names)
                 .expressionAttributeValues(values)
-                .scanIndexForward(true)
-                .limit(limit);
+                .scanIndexForward(true);
         if (!filters.isEmpty()) {
             query.filterExpression(String.join(" AND ", filters));
         }
-        return collect(query.build(), limit, new ArrayList<>(), 0);
+        return collect(query.build(), !filters.isEmpty(), limit, scanMax, new ArrayList<>(), 0);
     }
 
-    private Uni<List<Event>> collect(QueryRequest request, int limit, List<Event> found, int round) {
-        return Uni.createFrom().completionStage(() -> dynamo.query(request)).flatMap(response -> {
-            response.items().forEach(item -> found.add(read(item)));
-            boolean more = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty();
-            if (!more || found.size() >= limit || round >= 20) {
-                return Uni.createFrom().item(found.size() > limit ? found.subList(0, limit) : found);
-            }
-            return collect(request.toBuilder().exclusiveStartKey(response.lastEvaluatedKey()).build(), limit, found,
-                    round + 1);
-        });
+    /**
+     * Queries until {@code limit} events are found, the range ends, or {@code scanMax} stored events were looked
+     * at. DynamoDB applies a query's {@code Limit} before its filter and its {@code LastEvaluatedKey} names the
+     * last event looked at, matching or not: that is where a page cut short by the budget continues.
+     */
+    private Uni<EventScan> collect(QueryRequest request, boolean filtered, int limit, int scanMax, List<Event> found,
+                                   int scanned) {
+        int budget = scanMax - scanned;
+        int items = filtered ? Math.min(budget, Math.max(FILTERED_QUERY_ITEMS, limit)) : Math.min(budget, limit - found.size());
+        return Uni.createFrom().completionStage(() -> dynamo.query(request.toBuilder().limit(items).build()))
+                .flatMap(response -> {
+                    response.items().forEach(item -> found.add(read(item)));
+                    int looked = scanned + response.scannedCount();
+                    if (found.size() >= limit) {
+                        List<Event> page = List.copyOf(found.subList(0, limit));
+                        return Uni.createFrom().item(new EventScan(page, page.getLast().key()));
+                    }
+                    boolean more = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty();
+                    if (!more) {
+                        return Uni.createFrom().item(new EventScan(List.copyOf(found), null));
+                    }
+                    if (looked >= scanMax) {
+                        return Uni.createFrom().item(new EventScan(List.copyOf(found),
+                                response.lastEvaluatedKey().get("eventKey").s()));
+                    }
+                    return collect(request.toBuilder().exclusiveStartKey(response.lastEvaluatedKey()).build(),
+                            filtered, limit, scanMax, found, looked);
+                });
     }
 
     private String write(Event event) {

@@ -12,6 +12,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,14 +28,22 @@ public class EventResource {
     private final EventOutbox outbox;
     private final Caller caller;
     private final Clock clock;
+    private final Duration settle;
+    private final int scanMax;
 
-    public EventResource(EventOutbox outbox, Caller caller, Clock clock) {
+    public EventResource(EventOutbox outbox, Caller caller, Clock clock, EventsConfig config) {
         this.outbox = outbox;
         this.caller = caller;
         this.clock = clock;
+        this.settle = config.settle();
+        this.scanMax = config.scanMax();
     }
 
-    /** A page of events; pass {@code next} as {@code after} to continue. */
+    /**
+     * A page of events; pass {@code next} as {@code after} to continue. {@code next} is present whenever more
+     * settled events may follow: the page is full, or it looked at its share of events (a filtered page may then
+     * be empty, and {@code next} lies after the last event looked at); absent at the end.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record EventPage(List<Event> data, String next) {
     }
@@ -60,8 +69,9 @@ public class EventResource {
             throw ApiException.invalid("after", "after must be the next value of a previous page");
         }
         String deviceFilter = device == null || device.isBlank() ? null : device.trim();
-        return outbox.after(caller.accountId(), after, clock.instant(), types, deviceFilter, limit)
-                .map(events -> new EventPage(events,
-                        events.size() == limit ? events.getLast().key() : null));
+        // Only settled events: one stamped earlier but written later than this read cannot land behind the cursor.
+        return outbox.scan(caller.accountId(), after, clock.instant().minus(settle), types, deviceFilter, limit,
+                        Math.max(limit, scanMax))
+                .map(scan -> new EventPage(scan.events(), scan.position()));
     }
 }

@@ -44,7 +44,7 @@ class EventBatches {
         int scanned = 0;
         while (picked.size() < endpoint.batchSize() && scanned < SCAN_MAX) {
             String after = position;
-            List<Event> page = Blocking.await(outbox.after(endpoint.accountId(), after, until, null, null, SCAN_PAGE));
+            List<Event> page = Blocking.await(outbox.after(endpoint.accountId(), after, until, SCAN_PAGE));
             for (Event event : page) {
                 scanned++;
                 position = event.key();

@@ -3,6 +3,7 @@ package dev.parley.webhook;
 import dev.parley.error.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -10,17 +11,20 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * Decides which URLs webhooks may call. A URL must be absolute http(s) (https only when
- * {@code parley.webhooks.require-https}), and unless {@code parley.webhooks.allow-private-targets} every
- * address its host resolves to must be public: not loopback, private, link-local, unspecified, multicast,
- * unique-local, shared (CGNAT), reserved or documentation space, nor an IPv6 form embedding such an IPv4
- * address. The check runs when an endpoint is saved and again, on a fresh resolution, before every
- * request, which then goes to exactly the address that was checked (so DNS rebinding cannot move it).
+ * {@code parley.webhooks.require-https}), and every address its host resolves to must be public (not
+ * loopback, private, link-local, unspecified, multicast, unique-local, shared (CGNAT), reserved or
+ * documentation space, nor an IPv6 form embedding such an IPv4 address) or lie in one of the operator's
+ * {@code parley.webhooks.allowed-private-cidrs}. Link-local addresses, where cloud metadata services
+ * answer, are refused whatever that list says. The check runs when an endpoint is saved and again, on a
+ * fresh resolution, before every request, which then goes to exactly the address that was checked (so DNS
+ * rebinding cannot move it). Refusals name the host, never the address it resolved to.
  */
 @ApplicationScoped
 public class WebhookTargets {
@@ -38,6 +42,7 @@ public class WebhookTargets {
         }
     }
 
+    private static final Logger LOG = Logger.getLogger(WebhookTargets.class);
     private static final int MAX_URL_LENGTH = 2048;
 
     // IPv4 ranges that are not publicly routable unicast (RFC 6890 and friends): address, prefix length.
@@ -57,24 +62,48 @@ public class WebhookTargets {
             v4(224, 0, 0, 0, 4),        // multicast
             v4(240, 0, 0, 0, 4));       // reserved, including broadcast
 
+    /** What the deprecated {@code allow-private-targets=true} still allows. */
+    static final List<String> LOOPBACK = List.of("127.0.0.0/8", "::1/128");
+
+    // Never a webhook target, whatever the operator allows: link-local (IPv4 and IPv6), where cloud metadata
+    // services answer (169.254.169.254 and AWS's IPv6 fd00:ec2::254, which is unique-local, not link-local).
+    private static final List<Cidr> NEVER = List.of(Cidr.parse("169.254.0.0/16"), Cidr.parse("fe80::/10"),
+            Cidr.parse("fd00:ec2::254/128"));
+
     private final boolean requireHttps;
-    private final boolean allowPrivate;
+    private final List<Cidr> allowedPrivate;
     private final Resolver resolver;
 
     @Inject
     public WebhookTargets(WebhooksConfig config) {
-        this(config.requireHttps(), config.allowPrivateTargets(), InetAddress::getAllByName);
+        this(config.requireHttps(), allowed(config), InetAddress::getAllByName);
     }
 
-    public WebhookTargets(boolean requireHttps, boolean allowPrivate, Resolver resolver) {
+    /**
+     * @param allowedPrivate CIDR blocks of non-public addresses that are allowed anyway
+     * @throws IllegalArgumentException naming a block that does not parse
+     */
+    public WebhookTargets(boolean requireHttps, List<String> allowedPrivate, Resolver resolver) {
         this.requireHttps = requireHttps;
-        this.allowPrivate = allowPrivate;
+        this.allowedPrivate = allowedPrivate.stream().map(Cidr::parse).toList();
         this.resolver = resolver;
+        for (Cidr block : this.allowedPrivate) {
+            if (NEVER.stream().anyMatch(never -> never.contains(block.network()) || block.contains(never.network()))) {
+                LOG.warnf("parley.webhooks.allowed-private-cidrs: %s overlaps link-local or metadata addresses,"
+                        + " which stay refused", block);
+            }
+        }
     }
 
-    /** Whether a DNS check is part of validating a URL (false when private targets are allowed). */
-    public boolean checksAddresses() {
-        return !allowPrivate;
+    @SuppressWarnings("deprecation")
+    private static List<String> allowed(WebhooksConfig config) {
+        List<String> blocks = new ArrayList<>(config.allowedPrivateCidrs().orElse(List.of()));
+        if (config.allowPrivateTargets()) {
+            LOG.warn("parley.webhooks.allow-private-targets is deprecated and now allows loopback only;"
+                    + " use parley.webhooks.allowed-private-cidrs");
+            blocks.addAll(LOOPBACK);
+        }
+        return blocks;
     }
 
     /** The URL parsed, or a 400 naming {@code url} when it is not one webhooks may use; does no DNS. */
@@ -125,22 +154,34 @@ public class WebhookTargets {
         if (addresses == null || addresses.length == 0) {
             throw new UnknownHostException(host);
         }
-        if (!allowPrivate) {
-            for (InetAddress address : addresses) {
-                if (!isPublic(address)) {
-                    throw new RefusedTarget("host " + host + " resolves to " + address.getHostAddress()
-                            + ", a non-public address");
-                }
+        for (InetAddress address : addresses) {
+            if (!isAllowed(address)) {
+                // The address stays out of the message: it would map internal names for whoever set the URL.
+                throw new RefusedTarget("host " + host + " resolves to a non-public address");
             }
         }
         return Arrays.asList(addresses);
     }
 
+    /** Whether requests may go to {@code address}: public, or allowed by the operator and not link-local. */
+    public boolean isAllowed(InetAddress address) {
+        if (isPublic(address)) {
+            return true;
+        }
+        byte[] embedded = address instanceof Inet6Address ? embeddedV4(address.getAddress()) : null;
+        if (isNeverAllowed(address.getAddress()) || (embedded != null && isNeverAllowed(embedded))) {
+            return false;
+        }
+        return allowedPrivate.stream().anyMatch(block -> block.contains(address));
+    }
+
+    /** Whether {@code address} is link-local or a cloud metadata address, which no setting allows. */
+    static boolean isNeverAllowed(byte[] address) {
+        return NEVER.stream().anyMatch(block -> block.contains(address));
+    }
+
     /** The check the API runs when a URL is saved: a 400 naming {@code url} when it is refused. Blocking (DNS). */
     public void check(URI uri) {
-        if (!checksAddresses()) {
-            return;
-        }
         try {
             resolve(uri);
         } catch (RefusedTarget e) {
@@ -180,19 +221,23 @@ public class WebhookTargets {
         if ((b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x01 && (b[2] & 0xff) == 0x0d && (b[3] & 0xff) == 0xb8) {
             return false; // 2001:db8::/32 documentation
         }
-        if (address instanceof Inet6Address v6 && v6.isIPv4CompatibleAddress()) {
-            return isPublicV4(Arrays.copyOfRange(b, 12, 16));
-        }
+        byte[] embedded = embeddedV4(b);
+        return embedded == null || isPublicV4(embedded);
+    }
+
+    /** The IPv4 address an IPv6 form carries (compatible, mapped, NAT64, 6to4), or null. */
+    private static byte[] embeddedV4(byte[] b) {
+        boolean compatible = allZero(b, 0, 12) && !allZero(b, 12, 15);
         boolean mapped = allZero(b, 0, 10) && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff;
         boolean nat64 = (b[0] & 0xff) == 0x00 && (b[1] & 0xff) == 0x64 && (b[2] & 0xff) == 0xff
                 && (b[3] & 0xff) == 0x9b && allZero(b, 4, 12);
-        if (mapped || nat64) {
-            return isPublicV4(Arrays.copyOfRange(b, 12, 16));
+        if (compatible || mapped || nat64) {
+            return Arrays.copyOfRange(b, 12, 16);
         }
         if ((b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x02) {
-            return isPublicV4(Arrays.copyOfRange(b, 2, 6)); // 6to4 embeds the IPv4 address
+            return Arrays.copyOfRange(b, 2, 6); // 6to4 embeds the IPv4 address
         }
-        return true;
+        return null;
     }
 
     private static boolean isPublicV4(byte[] b) {

@@ -4,6 +4,8 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /** Webhook endpoints and their dispatcher (the jobs role): {@code parley.webhooks.*}. */
 @ConfigMapping(prefix = "parley.webhooks")
@@ -65,9 +67,17 @@ public interface WebhooksConfig {
     boolean requireHttps();
 
     /**
-     * Whether webhook URLs may target loopback, private, link-local, unspecified, multicast and other
-     * non-public addresses (checked at creation and, after DNS resolution, before every request).
+     * Non-public address blocks webhook URLs may target anyway, e.g. {@code 127.0.0.0/8,::1/128} (checked at
+     * creation and, after DNS resolution, before every request). Empty in production. Link-local blocks and
+     * cloud metadata addresses are refused whatever this says.
      */
+    Optional<List<String>> allowedPrivateCidrs();
+
+    /**
+     * Deprecated: use {@link #allowedPrivateCidrs()}. {@code true} now means loopback only
+     * ({@code 127.0.0.0/8,::1/128}), added to the list.
+     */
+    @Deprecated
     @WithDefault("false")
     boolean allowPrivateTargets();
 }

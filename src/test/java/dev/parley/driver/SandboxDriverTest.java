@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 class SandboxDriverTest implements WhatsAppDriverContract {
@@ -18,6 +19,11 @@ class SandboxDriverTest implements WhatsAppDriverContract {
 
     /** The sandbox's default rules, with the test profile's timings and receipts after {@code deliveryDelay}. */
     static SandboxConfig rules(Duration deliveryDelay) {
+        return rules(deliveryDelay, 1000);
+    }
+
+    /** The default rules, keeping {@code sentHistory} sent messages per device. */
+    static SandboxConfig rules(Duration deliveryDelay, int sentHistory) {
         return new SandboxConfig() {
             @Override
             public String notOnWhatsapp() {
@@ -42,6 +48,11 @@ class SandboxDriverTest implements WhatsAppDriverContract {
             @Override
             public boolean autoOnline() {
                 return true;
+            }
+
+            @Override
+            public int sentHistory() {
+                return sentHistory;
             }
         };
     }
@@ -125,6 +136,25 @@ class SandboxDriverTest implements WhatsAppDriverContract {
         await().atMost(EVENT_WAIT).until(() -> recorder.statuses.size() == 3);
         assertThat(recorder.statuses).containsExactly("d:online", "d:offline", "d:online");
         assertThat(driver.sent("d")).hasSize(1);
+    }
+
+    @Test
+    void the_sent_history_keeps_the_last_messages_of_each_device_up_to_its_bound() {
+        SandboxDriver driver = new SandboxDriver(rules(Duration.ZERO, 3), Clock.systemUTC());
+        driver.start(new Recorder());
+        driver.connect("d", "+447911123456");
+        driver.connect("e", "+447911123457");
+        for (int i = 1; i <= 5; i++) {
+            driver.send("d", WhatsAppDriverContract.text("m" + i, REACHABLE, "x" + i));
+        }
+        driver.send("e", WhatsAppDriverContract.text("e1", REACHABLE, "y"));
+
+        assertThat(driver.sent("d")).extracting(SandboxDriver.SentMessage::messageId).containsExactly("m3", "m4", "m5");
+        assertThat(driver.sent("e")).extracting(SandboxDriver.SentMessage::messageId).containsExactly("e1");
+        assertThat(driver.waIdOf("d", "m5")).isEqualTo(driver.sent("d").getLast().waId());
+        assertThat(driver.waIdOf("d", "m1")).as("forgotten").isNull();
+        assertThatThrownBy(() -> new SandboxDriver(rules(Duration.ZERO, 0), Clock.systemUTC()))
+                .hasMessageContaining("sent-history");
     }
 
     @Test

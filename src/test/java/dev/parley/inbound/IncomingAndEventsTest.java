@@ -42,9 +42,13 @@ class IncomingAndEventsTest {
                 .containsEntry("waId", waId);
         given().header("Token", tenant.token()).get("/v1/devices/" + device + "/chats").then().statusCode(200)
                 .body("data[0].chat", equalTo(CUSTOMER)).body("data[0].messages", equalTo(1));
-        List<Map<String, Object>> events = given().header("Token", tenant.token())
-                .queryParam("type", "message:in:new").get("/v1/events").then().statusCode(200)
-                .extract().jsonPath().getList("data");
+        // Events show once settled (parley.events.settle), a moment after they happen.
+        List<Map<String, Object>> events = Api.await(() -> {
+            List<Map<String, Object>> list = given().header("Token", tenant.token())
+                    .queryParam("type", "message:in:new").get("/v1/events").then().statusCode(200)
+                    .extract().jsonPath().getList("data");
+            return list.isEmpty() ? null : list;
+        }, TIMEOUT, () -> "the message:in:new event");
         assertThat(events).hasSize(1);
         assertThat(events.getFirst()).containsEntry("device", device);
         assertThat((Map<String, Object>) events.getFirst().get("data")).containsEntry("id", message.get("id"));
@@ -106,7 +110,11 @@ class IncomingAndEventsTest {
         given().header("Operator-Key", Api.OPERATOR_KEY).post("/v1/operator/sandbox/devices/" + device + "/offline");
         Api.awaitDeviceStatus(tenant.token(), device, "offline", TIMEOUT);
 
-        Response page = given().header("Token", tenant.token()).get("/v1/events");
+        // Events show once settled (parley.events.settle): wait for the last one, the device going offline.
+        Response page = Api.await(() -> {
+            Response r = given().header("Token", tenant.token()).get("/v1/events");
+            return r.jsonPath().getList("data.data.status").contains("offline") ? r : null;
+        }, TIMEOUT, () -> "the device's offline event");
         List<String> types = page.jsonPath().getList("data.type");
         assertThat(types).containsSubsequence("device:status:update", "message:out:sent", "message:out:delivered",
                 "message:out:read", "device:status:update");

@@ -29,6 +29,19 @@ class WebhookApiTest {
     private final Set<Api.Tenant> tenants = new LinkedHashSet<>();
 
     @Test
+    void make_run_and_tests_allow_loopback_targets_only_and_never_link_local() {
+        Api.Tenant tenant = Api.newAccount();
+        create(tenant, Map.of("url", URL)).then().statusCode(201);
+        create(tenant, Map.of("url", "http://[::1]:9/hook")).then().statusCode(201);
+        for (String url : List.of("http://10.1.2.3/hook", "http://192.168.1.10/hook",
+                "http://169.254.169.254/latest/meta-data", "http://[fe80::1]/hook", "http://[fd00:ec2::254]/hook")) {
+            create(tenant, Map.of("url", url)).then().statusCode(400).contentType("application/problem+json")
+                    .body("field", equalTo("url"))
+                    .body("detail", startsWith("url targets a non-public address"));
+        }
+    }
+
+    @Test
     void a_new_webhook_gets_defaults_and_a_secret_shown_only_in_the_creation_answer() {
         Api.Tenant tenant = Api.newAccount();
         Response created = create(tenant, Map.of("url", URL));

@@ -29,11 +29,11 @@ import static org.hamcrest.Matchers.equalTo;
 @TestProfile(WebhookPrivateTargetsTest.ProductionUrlRules.class)
 class WebhookPrivateTargetsTest {
 
-    /** parley.webhooks.allow-private-targets=false and require-https=true, as in production. */
+    /** No allowed private blocks and require-https=true, as in production. */
     public static class ProductionUrlRules implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("parley.webhooks.allow-private-targets", "false",
+            return Map.of("parley.webhooks.allowed-private-cidrs", "",
                     "parley.webhooks.require-https", "true");
         }
     }
@@ -57,6 +57,11 @@ class WebhookPrivateTargetsTest {
                     .post("/v1/webhooks").then().statusCode(400).contentType("application/problem+json")
                     .body("field", equalTo("url")).body("detail", containsString("non-public"));
         }
+        // A name is refused without telling what it resolved to (that would map internal names).
+        given().header("Token", tenant.token()).contentType(ContentType.JSON)
+                .body(Map.of("url", "https://localhost:8443/hook")).post("/v1/webhooks").then().statusCode(400)
+                .body("detail", equalTo("url targets a non-public address: host localhost resolves to a non-public"
+                        + " address"));
         given().header("Token", tenant.token()).contentType(ContentType.JSON)
                 .body(Map.of("url", "http://93.184.215.14/hook")).post("/v1/webhooks")
                 .then().statusCode(400).body("field", equalTo("url")).body("detail", equalTo("url must use https"));
@@ -87,7 +92,7 @@ class WebhookPrivateTargetsTest {
             assertThat(logs.getLast().get("success")).isEqualTo(false);
             assertThat(logs.getLast().get("statusCode")).isNull();
             assertThat((String) logs.getLast().get("error"))
-                    .isEqualTo("refused: host 127.0.0.1 resolves to 127.0.0.1, a non-public address");
+                    .isEqualTo("refused: host 127.0.0.1 resolves to a non-public address");
             assertThat(receiver.requests()).isEmpty();
             given().header("Token", tenant.token()).delete("/v1/webhooks/" + id).then().statusCode(204);
         }

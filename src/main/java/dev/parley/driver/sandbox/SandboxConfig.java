@@ -31,4 +31,11 @@ public interface SandboxConfig {
      */
     @WithDefault("true")
     boolean autoOnline();
+
+    /**
+     * How many sent messages the sandbox keeps per device for {@code SandboxDriver.sent} and the operator's
+     * {@code sent} listing (and so for operator receipts by message id); older ones are forgotten.
+     */
+    @WithDefault("1000")
+    int sentHistory();
 }

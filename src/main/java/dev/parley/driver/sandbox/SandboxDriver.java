@@ -17,13 +17,11 @@ import org.jboss.logging.Logger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -63,7 +61,9 @@ public class SandboxDriver implements WhatsAppDriver {
     private final Map<String, Boolean> linked = new ConcurrentHashMap<>();
     /** The code each unlinked device with a session offers now. */
     private final Map<String, LinkingCode> offered = new ConcurrentHashMap<>();
-    private final Map<String, List<SentMessage>> sent = new ConcurrentHashMap<>();
+    /** The last {@code sent-history} messages each device sent. */
+    private final Map<String, SentHistory> sent = new ConcurrentHashMap<>();
+    private final int sentHistory;
     /** One thread for every event, so a device's events arrive in the order they happened. */
     private final ScheduledExecutorService events = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("sandbox-network").daemon().factory());
@@ -76,6 +76,11 @@ public class SandboxDriver implements WhatsAppDriver {
         this.sendLatency = config.sendLatency();
         this.deliveryDelay = config.deliveryDelay();
         this.autoOnline = config.autoOnline();
+        if (config.sentHistory() < 1) {
+            throw new IllegalArgumentException("parley.driver.sandbox.sent-history must be at least 1, was "
+                    + config.sentHistory());
+        }
+        this.sentHistory = config.sentHistory();
     }
 
     /** A message the simulated network accepted, so tests and demos can see exactly what went out. */
@@ -119,7 +124,7 @@ public class SandboxDriver implements WhatsAppDriver {
             return new SendResult.TemporaryFailure("simulated network error");
         }
         String waId = newId("SBX");
-        sent.computeIfAbsent(deviceId, id -> new CopyOnWriteArrayList<>())
+        sent.computeIfAbsent(deviceId, id -> new SentHistory(sentHistory))
                 .add(new SentMessage(deviceId, message.messageId(), waId, message.to(), message.content(),
                         message.quotedWaId(), clock.instant()));
         if (deliveryDelay.isZero() || deliveryDelay.isNegative()) {
@@ -173,9 +178,10 @@ public class SandboxDriver implements WhatsAppDriver {
         }
     }
 
-    /** Everything sent through a device, oldest first. */
+    /** The last {@code sent-history} messages sent through a device, oldest first. */
     public List<SentMessage> sent(String deviceId) {
-        return new ArrayList<>(sent.getOrDefault(deviceId, List.of()));
+        SentHistory history = sent.get(deviceId);
+        return history == null ? List.of() : history.snapshot();
     }
 
     /**
@@ -200,10 +206,10 @@ public class SandboxDriver implements WhatsAppDriver {
         return waId;
     }
 
-    /** The WhatsApp id of a message this device sent, by our id, or null. */
+    /** The WhatsApp id of a message this device sent, by our id, or null (also once it left the history). */
     public String waIdOf(String deviceId, String messageId) {
-        return sent(deviceId).stream().filter(m -> m.messageId().equals(messageId)).map(SentMessage::waId)
-                .findFirst().orElse(null);
+        SentHistory history = sent.get(deviceId);
+        return history == null ? null : history.waIdOf(messageId);
     }
 
     /** Emits a receipt for a message this device sent. */
