@@ -239,6 +239,35 @@ class DeliveryGuaranteesTest {
     }
 
     @Test
+    void held_messages_go_out_by_priority_then_age_when_their_device_comes_back_online() {
+        Api.Tenant tenant = Api.newAccount();
+        String device = onlineDevice(tenant, "business");
+        setOnline(device, false);
+        Api.awaitDeviceStatus(tenant.token(), device, "offline", TIMEOUT);
+        Map<String, List<String>> byPriority = new HashMap<>();
+        for (int round = 0; round < 2; round++) {
+            for (String priority : List.of("low", "normal", "high", "urgent")) {
+                byPriority.computeIfAbsent(priority, p -> new ArrayList<>())
+                        .add(Api.send(tenant.token(), Map.of("phone", TO, "message", priority + " " + round,
+                                "priority", priority)));
+                clock.advance(Duration.ofMillis(50));
+            }
+        }
+        await().atMost(TIMEOUT).until(() -> Blocking.await(store.heldFor(device, 10)).size() == 8);
+
+        clock.advance(Duration.ofSeconds(10));
+        setOnline(device, true);
+        awaitSent(device, 8);
+
+        List<String> expected = new ArrayList<>();
+        for (String priority : List.of("urgent", "high", "normal", "low")) {
+            expected.addAll(byPriority.get(priority));
+        }
+        assertThat(sandbox.sent(device)).extracting(SandboxDriver.SentMessage::messageId)
+                .containsExactlyElementsOf(expected);
+    }
+
+    @Test
     void a_failed_queue_write_is_repaired_and_the_message_is_sent() {
         Api.Tenant tenant = Api.newAccount();
         String device = onlineDevice(tenant, "business");
