@@ -234,13 +234,29 @@ final class DeviceLane {
             held.hold(w.entry());
         }
         if (next != null) {
-            Instant started = clock.instant();
-            MessageSender.Outcome outcome = sender.process(next.entry());
-            if (outcome.attempted()) {
-                window.record(started);
+            send(next);
+        }
+    }
+
+    /**
+     * Sends one entry and counts it in the rate window at the later of its start and its completion: the
+     * record's {@code sentAt} is taken on completion, so spacing by starts alone would let a slow send put more
+     * than the limit of {@code sentAt} values in one window. An attempt that threw may have reached the network,
+     * so it counts too.
+     */
+    private void send(Waiting next) {
+        Instant started = clock.instant();
+        boolean attempted = true;
+        try {
+            attempted = sender.process(next.entry()).attempted();
+        } finally {
+            if (attempted) {
+                Instant completed = clock.instant();
+                window.record(completed.isAfter(started) ? completed : started);
             }
         }
     }
+
 
     /** Entries whose SQS visibility runs out soon; called with the lock held. */
     private List<Waiting> dueForExtension() {
