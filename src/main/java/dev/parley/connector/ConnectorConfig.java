@@ -25,6 +25,13 @@ public interface ConnectorConfig {
     @WithDefault("30s")
     Duration overflowDelay();
 
+    /**
+     * How long an idle lane, or one whose device just came online, gathers arriving entries before its first
+     * send, so that a burst is sent by priority rather than by arrival.
+     */
+    @WithDefault("300ms")
+    Duration gatherWindow();
+
     /** How often device sessions are reconciled with the devices in PostgreSQL. */
     @WithDefault("2s")
     Duration deviceRefresh();

@@ -58,10 +58,18 @@ final class DeviceLane {
     private final Condition changed = lock.newCondition();
     private volatile boolean open = true;
     private volatile int capacity;
+    /** Real time before which the lane sends nothing, so entries arriving together are ranked together. */
+    private long gatherUntilNanos;
     private final Thread thread;
 
-    /** Timing knobs of a lane. */
-    record Settings(Duration visibility, Duration overflowDelay) {
+    /**
+     * Timing knobs of a lane.
+     *
+     * @param gather how long a lane that was idle, or whose device just changed state, waits before its first
+     *               send, so that a burst (a release of held messages arriving over four queues) is sent in
+     *               priority order rather than in arrival order
+     */
+    record Settings(Duration visibility, Duration overflowDelay, Duration gather) {
     }
 
     DeviceLane(String deviceId, int messagesPerMinute, MessageSender sender, OutboundQueue queue, HeldMessages held,
@@ -93,6 +101,9 @@ final class DeviceLane {
             if (!open) {
                 bounce = entry;
             } else {
+                if (waiting.isEmpty()) {
+                    gather();
+                }
                 waiting.add(w);
                 if (waiting.size() > capacity) {
                     Waiting worst = worst();
@@ -117,10 +128,11 @@ final class DeviceLane {
         }
     }
 
-    /** Wakes the lane, e.g. because the device came online. */
+    /** Wakes the lane, e.g. because the device came online; what arrives next is gathered before sending. */
     void wake() {
         lock.lock();
         try {
+            gather();
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -201,6 +213,9 @@ final class DeviceLane {
             } else if (!online.getAsBoolean()) {
                 toHold = new ArrayList<>(waiting);
                 waiting.clear();
+            } else if (gatherUntilNanos - System.nanoTime() > 0) {
+                long wait = TimeUnit.NANOSECONDS.toMillis(gatherUntilNanos - System.nanoTime()) + 1;
+                changed.await(Math.min(MAX_WAIT_MILLIS, wait), TimeUnit.MILLISECONDS);
             } else {
                 Instant now = clock.instant();
                 Instant allowed = window.nextAllowed(now);
@@ -219,13 +234,29 @@ final class DeviceLane {
             held.hold(w.entry());
         }
         if (next != null) {
-            Instant started = clock.instant();
-            MessageSender.Outcome outcome = sender.process(next.entry());
-            if (outcome.attempted()) {
-                window.record(started);
+            send(next);
+        }
+    }
+
+    /**
+     * Sends one entry and counts it in the rate window at the later of its start and its completion: the
+     * record's {@code sentAt} is taken on completion, so spacing by starts alone would let a slow send put more
+     * than the limit of {@code sentAt} values in one window. An attempt that threw may have reached the network,
+     * so it counts too.
+     */
+    private void send(Waiting next) {
+        Instant started = clock.instant();
+        boolean attempted = true;
+        try {
+            attempted = sender.process(next.entry()).attempted();
+        } finally {
+            if (attempted) {
+                Instant completed = clock.instant();
+                window.record(completed.isAfter(started) ? completed : started);
             }
         }
     }
+
 
     /** Entries whose SQS visibility runs out soon; called with the lock held. */
     private List<Waiting> dueForExtension() {
@@ -261,6 +292,11 @@ final class DeviceLane {
                 lock.unlock();
             }
         }
+    }
+
+    /** Starts a gather window; called with the lock held. */
+    private void gather() {
+        gatherUntilNanos = System.nanoTime() + settings.gather().toNanos();
     }
 
     private Waiting worst() {

@@ -24,7 +24,8 @@ final class DeviceLanes {
         this.queue = queue;
         this.held = held;
         this.clock = clock;
-        this.settings = new DeviceLane.Settings(config.visibilityTimeout(), config.overflowDelay());
+        this.settings = new DeviceLane.Settings(config.visibilityTimeout(), config.overflowDelay(),
+                config.gatherWindow());
     }
 
     /** Puts an entry in its device's lane, opening the lane at {@code rate} sends a minute if it has none. */

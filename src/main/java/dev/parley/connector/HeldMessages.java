@@ -13,6 +13,7 @@ import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Holds the messages of an offline device outside SQS, for as long as it stays offline, and queues them
@@ -47,7 +48,7 @@ public class HeldMessages {
             return;
         }
         String id = entry.message().messageId();
-        if (Blocking.await(store.hold(id, entry.message().deviceId()))) {
+        if (Blocking.await(store.hold(id, entry.message().deviceId(), entry.queue().priority()))) {
             queue.delete(entry);
             return;
         }
@@ -60,11 +61,32 @@ public class HeldMessages {
         }
     }
 
-    /** Queues every held message of a device again, oldest first; answers how many were released. */
+    /**
+     * Queues every held message of a device again, in send order (priority, then age), so the best ones reach
+     * the device's lane first; answers how many were released.
+     */
     public int release(String deviceId) {
-        // Every id read leaves the held index, so reading again until a short page drains it.
-        int released = IndexPages.forEach(limit -> store.heldFor(deviceId, limit), IndexPages.Stop.AT_SHORT_PAGE,
-                this::releaseOne);
+        return release(deviceId, Integer.MAX_VALUE);
+    }
+
+    /** Queues at most {@code max} held messages of a device again, the best first; answers how many. */
+    public int release(String deviceId, int max) {
+        int released = 0;
+        int seen = 0;
+        // Every id read leaves the held index, so reading again from its start until a short page drains it.
+        while (seen < max) {
+            int page = Math.min(IndexPages.PAGE_SIZE, max - seen);
+            List<String> ids = Blocking.await(store.heldFor(deviceId, page));
+            for (String id : ids) {
+                if (releaseOne(id)) {
+                    released++;
+                }
+            }
+            seen += ids.size();
+            if (ids.size() < page) {
+                break;
+            }
+        }
         if (released > 0) {
             LOG.infof("Released %d held message(s) of device=%s", released, deviceId);
         }

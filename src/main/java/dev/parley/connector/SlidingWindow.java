@@ -7,7 +7,9 @@ import java.util.Deque;
 
 /**
  * An exact rate limit: at most {@code limit} events in any window of {@code window}. It keeps the time of
- * each of the last {@code limit} events, so the answer never rounds in the caller's favour.
+ * each of the last {@code limit} events, so the answer never rounds in the caller's favour. A lane records a
+ * send at its completion (the instant its record's {@code sentAt} is taken, never before its start), so
+ * the limit holds for what the network and the records show.
  */
 public final class SlidingWindow {
 

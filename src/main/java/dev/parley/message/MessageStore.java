@@ -132,10 +132,35 @@ public class MessageStore {
                 DynamoMessageItems.CREATED, DynamoMessageItems.createdAtMost(before), limit);
     }
 
-    /** Messages held for an offline device. */
+    /**
+     * Messages held for a device (offline, or with a full lane), in send order: priority (urgent first), then
+     * creation. Each priority is its own partition of the held index, so this order costs no extra reads.
+     */
     public Uni<List<String>> heldFor(String deviceId, int limit) {
-        return queries.idsInIndex(DynamoTables.MESSAGES_HELD, HELD_DEVICE, deviceId, DynamoMessageItems.CREATED,
-                null, limit);
+        List<String> partitions = new ArrayList<>();
+        for (Priority priority : Priority.values()) {
+            partitions.add(heldKey(deviceId, priority));
+        }
+        // Records held before the index was split by priority carry the bare device id: read them last.
+        partitions.add(deviceId);
+        return heldIn(partitions, 0, new ArrayList<>(), limit);
+    }
+
+    private Uni<List<String>> heldIn(List<String> partitions, int next, List<String> found, int limit) {
+        if (next == partitions.size() || found.size() >= limit) {
+            return Uni.createFrom().item(found);
+        }
+        return queries.idsInIndex(DynamoTables.MESSAGES_HELD, HELD_DEVICE, partitions.get(next),
+                        DynamoMessageItems.CREATED, null, limit - found.size())
+                .flatMap(ids -> {
+                    found.addAll(ids);
+                    return heldIn(partitions, next + 1, found, limit);
+                });
+    }
+
+    /** The held index partition of a device's messages of one priority. */
+    static String heldKey(String deviceId, Priority priority) {
+        return deviceId + "#" + priority.name();
     }
 
     // ---- marks: which waiting index a record is in (status unchanged) ----
@@ -150,9 +175,12 @@ public class MessageStore {
         return updates.mark(id, ANY, Map.of(), SCHEDULE_MARKS);
     }
 
-    /** Holds a queued record for its offline device (its queue entry may then go); false if not queued. */
-    public Uni<Boolean> hold(String id, String deviceId) {
-        return updates.mark(id, QUEUED, Map.of(HELD_DEVICE, Attr.s(deviceId)), Set.of(UNCONFIRMED));
+    /**
+     * Holds a queued record of {@code priority} for its device, offline or with a full lane (its queue entry may
+     * then go); false if not queued.
+     */
+    public Uni<Boolean> hold(String id, String deviceId, Priority priority) {
+        return updates.mark(id, QUEUED, Map.of(HELD_DEVICE, Attr.s(heldKey(deviceId, priority))), Set.of(UNCONFIRMED));
     }
 
     /**

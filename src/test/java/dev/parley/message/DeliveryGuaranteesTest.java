@@ -25,6 +25,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
@@ -119,6 +122,51 @@ class DeliveryGuaranteesTest {
         staysSent(device, 200, Duration.ofSeconds(1));
         clock.advance(Duration.ofSeconds(60));
         awaitSent(device, 250);
+    }
+
+    @Test
+    void no_sixty_second_window_of_sent_at_holds_more_than_a_basic_plan_allows_while_sends_take_time() {
+        noWindowOfSentAtExceedsTheLimit("basic", 3, 7);
+    }
+
+    @Test
+    void no_sixty_second_window_of_sent_at_holds_more_than_an_enterprise_plan_allows_while_sends_take_time() {
+        noWindowOfSentAtExceedsTheLimit("enterprise", 100, 160);
+    }
+
+    /**
+     * Business time runs about ten times faster than real time, so every send (the sandbox's real latency)
+     * takes business time and its start and its {@code sentAt} differ, as on a real network.
+     */
+    private void noWindowOfSentAtExceedsTheLimit(String plan, int limit, int count) {
+        Api.Tenant tenant = Api.newAccount();
+        String device = onlineDevice(tenant, plan);
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            items.add(Map.of("phone", TO, "message", "window " + i));
+        }
+        given().header("Token", tenant.token()).contentType(io.restassured.http.ContentType.JSON)
+                .body(Map.of("messages", items)).post("/v1/messages/bulk").then().statusCode(200)
+                .body("accepted", equalTo(count));
+        ScheduledExecutorService fastClock = Executors.newSingleThreadScheduledExecutor();
+        fastClock.scheduleAtFixedRate(() -> clock.advance(Duration.ofMillis(90)), 10, 10, TimeUnit.MILLISECONDS);
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> sandbox.sent(device).size() >= count);
+        } finally {
+            fastClock.shutdownNow();
+        }
+
+        List<Instant> sentAt = Api.await(() -> {
+            List<String> recorded = given().header("Token", tenant.token()).queryParam("device", device)
+                    .queryParam("size", 500).get("/v1/messages").then().statusCode(200).extract().path("data.sentAt");
+            return recorded.size() == count && !recorded.contains(null)
+                    ? recorded.stream().map(Instant::parse).sorted().toList() : null;
+        }, TIMEOUT, () -> count + " records with a sentAt");
+        for (int i = 0; i + limit < sentAt.size(); i++) {
+            assertThat(Duration.between(sentAt.get(i), sentAt.get(i + limit)))
+                    .as("sentAt %d and %d are a minute apart at least", i, i + limit)
+                    .isGreaterThanOrEqualTo(Duration.ofSeconds(60));
+        }
     }
 
     @Test
@@ -236,6 +284,35 @@ class DeliveryGuaranteesTest {
             Api.awaitStatus(tenant.token(), id, "delivered", TIMEOUT);
         }
         assertThat(sandbox.sent(device)).extracting(SandboxDriver.SentMessage::messageId).containsExactlyElementsOf(ids);
+    }
+
+    @Test
+    void held_messages_go_out_by_priority_then_age_when_their_device_comes_back_online() {
+        Api.Tenant tenant = Api.newAccount();
+        String device = onlineDevice(tenant, "business");
+        setOnline(device, false);
+        Api.awaitDeviceStatus(tenant.token(), device, "offline", TIMEOUT);
+        Map<String, List<String>> byPriority = new HashMap<>();
+        for (int round = 0; round < 2; round++) {
+            for (String priority : List.of("low", "normal", "high", "urgent")) {
+                byPriority.computeIfAbsent(priority, p -> new ArrayList<>())
+                        .add(Api.send(tenant.token(), Map.of("phone", TO, "message", priority + " " + round,
+                                "priority", priority)));
+                clock.advance(Duration.ofMillis(50));
+            }
+        }
+        await().atMost(TIMEOUT).until(() -> Blocking.await(store.heldFor(device, 10)).size() == 8);
+
+        clock.advance(Duration.ofSeconds(10));
+        setOnline(device, true);
+        awaitSent(device, 8);
+
+        List<String> expected = new ArrayList<>();
+        for (String priority : List.of("urgent", "high", "normal", "low")) {
+            expected.addAll(byPriority.get(priority));
+        }
+        assertThat(sandbox.sent(device)).extracting(SandboxDriver.SentMessage::messageId)
+                .containsExactlyElementsOf(expected);
     }
 
     @Test
