@@ -3,10 +3,13 @@ package dev.parley.support;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import static io.restassured.RestAssured.given;
@@ -64,19 +67,15 @@ public final class Api {
     }
 
     public static <T> T await(Supplier<T> probe, Duration timeout, Supplier<String> what) {
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            T value = probe.get();
-            if (value != null) {
-                return value;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted");
-            }
+        AtomicReference<T> found = new AtomicReference<>();
+        try {
+            Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> {
+                found.set(probe.get());
+                return found.get() != null;
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("Timed out after " + timeout + " waiting for " + what.get());
         }
-        throw new AssertionError("Timed out after " + timeout + " waiting for " + what.get());
+        return found.get();
     }
 }
