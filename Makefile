@@ -1,6 +1,7 @@
 # Parley: the two commands a new user needs are `make run` and `make test`.
-# Both start their own backing services (PostgreSQL, ElasticMQ, dynalite) on free loopback ports
-# under target/services and stop them when they end.
+# Both start their own backing services (PostgreSQL, ElasticMQ, dynalite, s3rver) on free loopback
+# ports and stop them when they end: `make test` with throwaway state under target/services,
+# `make run` with its data kept in $(PARLEY_DATA) (default data/), see scripts/services.sh.
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
@@ -10,12 +11,19 @@ export JAVA_HOME
 export PATH := $(JAVA_HOME)/bin:$(PATH)
 MVN := mvn -B -ntp
 PORT ?= 8080
+# Everything `make run` keeps (database, queues, tables, files); `make reset` deletes it.
+PARLEY_DATA ?= data
+DATA := $(abspath $(PARLEY_DATA))
+run_services = scripts/services.sh $(1) --state "$(DATA)" --persistent
 
 STAGE ?= dev
-.PHONY: help jdk run test build package native native-sources deploy services-start services-stop clean
+.PHONY: help jdk run test build package native native-sources deploy services-start services-stop clean reset token
 
 help:
-	@echo "make run    start the all-in-one gateway (api + connector + jobs, sandbox WhatsApp) on port $(PORT)"
+	@echo "make run    start the all-in-one gateway (api + connector + jobs, sandbox WhatsApp) on port $(PORT);"
+	@echo "            its data is kept in $(PARLEY_DATA)/ across restarts"
+	@echo "make token  print a new API token for the demo account of $(PARLEY_DATA)/"
+	@echo "make reset [FORCE=1]  delete $(PARLEY_DATA)/ (every account, device, message and file of make run)"
 	@echo "make test   run every test against real PostgreSQL, ElasticMQ (SQS) and dynalite (DynamoDB)"
 	@echo "make build  compile and package the all-in-one jar without tests"
 	@echo "make package [NATIVE=1]  Lambda zips (API, jobs; JVM, or native) and the connector image context"
@@ -39,11 +47,28 @@ test: jdk
 	$(MVN) -Plambda-api verify
 	@$(MAKE) --no-print-directory native-sources
 
+# Services in $(DATA) (kept), owned by this recipe's shell: a second `make run` on the same data
+# is refused. INT/TERM end the shell after java's graceful stop, so the EXIT trap stops the services.
 run: build
-	@trap 'scripts/services.sh stop' EXIT; \
-	scripts/services.sh start; \
-	set -a; source target/services/env; set +a; \
-	java -Dquarkus.profile=dev -Dquarkus.http.port=$(PORT) -jar target/quarkus-app/quarkus-run.jar
+	@trap '$(call run_services,stop)' EXIT; trap 'exit 130' INT; trap 'exit 143' TERM; \
+	$(call run_services,start); \
+	set -a; source "$(DATA)/env"; set +a; \
+	PARLEY_DATA="$(DATA)" java -Dquarkus.profile=dev -Dquarkus.http.port=$(PORT) -jar target/quarkus-app/quarkus-run.jar
+
+# A new API token for the demo account of $(DATA), whether `make run` is up or not.
+token:
+	@$(call run_services,token)
+
+# Deletes $(DATA); asks first unless FORCE=1, and refuses without a terminal to ask on.
+FORCE ?=
+reset:
+	@if [ ! -e "$(DATA)" ]; then echo "Nothing to reset: $(DATA) does not exist"; exit 0; fi; \
+	if [ "$(FORCE)" != 1 ]; then \
+	  if [ ! -t 0 ]; then echo "make reset deletes $(DATA) and cannot ask for confirmation here (no terminal): run 'make reset FORCE=1'" >&2; exit 1; fi; \
+	  read -r -p "Delete $(DATA): every account, token, device, message and file of make run? [y/N] " answer; \
+	  case "$$answer" in y|Y|yes|YES) ;; *) echo "Nothing deleted"; exit 1 ;; esac; \
+	fi; \
+	$(call run_services,wipe)
 
 # The all-in-one jar doubles as the connector image context (infra/connector/Dockerfile).
 # JVM Lambda zips by default (runtime java21); NATIVE=1 builds native ones (runtime provided.al2023).

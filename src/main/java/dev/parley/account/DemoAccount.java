@@ -4,25 +4,35 @@ import io.quarkus.vertx.VertxContextSupport;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import java.util.Optional;
+
 /**
  * Creates a demo account and token on the first start of {@code make run} and prints how to send a
- * first message. The token is printed once: only its hash is stored.
+ * first message. The token is printed once: only its hash is stored. On a later start (the data was
+ * kept) it says where the data lives and how to get a new token ({@code make token}).
  */
 @ApplicationScoped
 public class DemoAccount {
 
     private final AccountService accounts;
     private final int port;
+    private final Optional<String> dataDir;
 
-    public DemoAccount(AccountService accounts, @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int port) {
+    public DemoAccount(AccountService accounts, @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int port,
+                       @ConfigProperty(name = "parley.data") Optional<String> dataDir) {
         this.accounts = accounts;
         this.port = port;
+        this.dataDir = dataDir;
     }
 
     public void ensure() {
         try {
             long existing = VertxContextSupport.subscribeAndAwait(accounts::count);
             if (existing > 0) {
+                Thread.ofVirtual().name("demo-banner").start(() -> {
+                    awaitListening();
+                    System.out.println(restartBanner(port, dataDir));
+                });
                 return;
             }
             AccountService.CreatedAccount created = VertxContextSupport.subscribeAndAwait(
@@ -53,6 +63,23 @@ public class DemoAccount {
                 }
             }
         }
+    }
+
+    /** What a start on kept data prints: the token was shown on the first start only. */
+    static String restartBanner(int port, Optional<String> dataDir) {
+        String base = "http://localhost:" + port;
+        String where = dataDir.filter(dir -> !dir.isBlank()).map(dir -> " in " + dir).orElse("");
+        return """
+
+                ================================================================================
+                 Parley is running on %1$s  (sandbox WhatsApp network)
+                 Data kept from an earlier run%2$s: accounts, tokens, devices and messages.
+                 The demo token printed on the first start still works. Lost it? `make token`
+                 prints a new one; `make reset` deletes the data and starts over.
+
+                 OpenAPI: %1$s/q/openapi   Health: %1$s/q/health   Metrics: %1$s/q/metrics
+                ================================================================================
+                """.formatted(base, where);
     }
 
     private void print(String token) {
