@@ -29,6 +29,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
@@ -129,7 +132,7 @@ public class FileService {
         String reference = reference(request.reference());
         String contentKey = StoredFile.contentKey(accountId, staged.sha256());
         try {
-            StoredFile file = Blocking.onContext(() -> Panache.withTransaction(() -> lock(accountId)
+            StoredFile file = db(() -> Panache.withTransaction(() -> lock(accountId)
                     .flatMap(quota -> session().flatMap(s -> s.createNativeQuery(
                                     "UPDATE file_blob SET refs = refs + 1 WHERE account_id = :a AND sha256 = :h")
                             .setParameter("a", accountId).setParameter("h", staged.sha256()).executeUpdate())
@@ -179,7 +182,7 @@ public class FileService {
     /** After a failed commit: a content object no blob row names must not stay behind. */
     private void removeUnreferencedContent(String accountId, String sha256) {
         try {
-            Blocking.onContext(() -> Panache.withTransaction(() -> lock(accountId)
+            db(() -> Panache.withTransaction(() -> lock(accountId)
                     .flatMap(q -> blobRefs(accountId, sha256))
                     .flatMap(refs -> refs > 0 ? Uni.createFrom().voidItem()
                             : offload(() -> {
@@ -201,7 +204,7 @@ public class FileService {
 
     /** The account's file row, or 404 naming {@code id}. */
     public StoredFile find(String accountId, String id) {
-        StoredFile file = Ids.isId(id) ? Blocking.onContext(() -> Panache.withSession(() ->
+        StoredFile file = Ids.isId(id) ? db(() -> Panache.withSession(() ->
                 Panache.getSession().flatMap(s -> s.find(StoredFile.class, id)))) : null;
         if (file == null || !file.accountId.equals(accountId)) {
             throw ApiException.notFound("File " + id, "id");
@@ -250,7 +253,7 @@ public class FileService {
             params.put("cursor", query.cursor().trim());
         }
         String hql = "from StoredFile where " + where + " order by id desc";
-        List<StoredFile> rows = Blocking.onContext(() -> Panache.withSession(() -> Panache.getSession().flatMap(s -> {
+        List<StoredFile> rows = db(() -> Panache.withSession(() -> Panache.getSession().flatMap(s -> {
             Mutiny.SelectionQuery<StoredFile> q = s.createSelectionQuery(hql, StoredFile.class).setMaxResults(size + 1);
             params.forEach(q::setParameter);
             return q.getResultList();
@@ -273,7 +276,7 @@ public class FileService {
 
     /** Stored bytes, quota and free space of the account. */
     public FileUsage usage(String accountId) {
-        Object[] row = Blocking.onContext(() -> Panache.withSession(() -> session().flatMap(s -> s.createNativeQuery(
+        Object[] row = db(() -> Panache.withSession(() -> session().flatMap(s -> s.createNativeQuery(
                         "SELECT COALESCE((SELECT used_bytes FROM file_quota WHERE account_id = :a), 0),"
                                 + " (SELECT quota_bytes FROM file_quota WHERE account_id = :a),"
                                 + " (SELECT count(*) FROM file WHERE account_id = :a)", Object[].class)
@@ -288,7 +291,7 @@ public class FileService {
         if (quotaBytes != null && quotaBytes < 0) {
             throw ApiException.invalid("quotaBytes", "quotaBytes must be at least 0");
         }
-        Blocking.onContext(() -> Panache.withTransaction(() -> lock(accountId).flatMap(q -> session().flatMap(s ->
+        db(() -> Panache.withTransaction(() -> lock(accountId).flatMap(q -> session().flatMap(s ->
                 s.createNativeQuery("UPDATE file_quota SET quota_bytes = :q WHERE account_id = :a")
                         .setParameter("q", quotaBytes).setParameter("a", accountId).executeUpdate()))));
         return usage(accountId);
@@ -299,7 +302,7 @@ public class FileService {
     /** Deletes the account's file; its content goes when no other file of the account shares it. */
     public FileView delete(String accountId, String id) {
         StoredFile file = find(accountId, id);
-        Boolean deleted = Blocking.onContext(() -> Panache.withTransaction(() -> lock(accountId)
+        Boolean deleted = db(() -> Panache.withTransaction(() -> lock(accountId)
                 .flatMap(q -> remove(accountId, id, null))));
         if (!Boolean.TRUE.equals(deleted)) {
             throw ApiException.notFound("File " + id, "id");
@@ -311,7 +314,7 @@ public class FileService {
      * Removes one file row, holding the account lock already; {@code expiredBefore} non-null removes it only
      * when it expired before then. Answers whether a row was removed.
      */
-    Uni<Boolean> remove(String accountId, String id, Instant expiredBefore) {
+    public Uni<Boolean> remove(String accountId, String id, Instant expiredBefore) {
         String condition = expiredBefore == null ? "" : " AND expires_at < :t";
         return session().flatMap(s -> {
             var q = s.createNativeQuery("DELETE FROM file WHERE id = :id AND account_id = :a" + condition
@@ -351,7 +354,7 @@ public class FileService {
     // ------------------------------------------------------------------------------------------- helpers
 
     /** The account's quota row, created on first use and locked until the transaction ends. */
-    Uni<Quota> lock(String accountId) {
+    public Uni<Quota> lock(String accountId) {
         return session().flatMap(s -> s.createNativeQuery(
                         "INSERT INTO file_quota (account_id) VALUES (:a) ON CONFLICT DO NOTHING")
                 .setParameter("a", accountId).executeUpdate())
@@ -364,7 +367,7 @@ public class FileService {
     }
 
     /** Used and allowed bytes of an account. */
-    record Quota(long used, long limit) {
+    public record Quota(long used, long limit) {
     }
 
     private Uni<Integer> blobRefs(String accountId, String sha) {
@@ -372,6 +375,26 @@ public class FileService {
                         "SELECT refs FROM file_blob WHERE account_id = :a AND sha256 = :h", Object.class)
                 .setParameter("a", accountId).setParameter("h", sha).getResultList())
                 .map(rows -> rows.isEmpty() ? 0 : ((Number) rows.getFirst()).intValue());
+    }
+
+    private static final ExecutorService DB_CALLERS = Executors.newVirtualThreadPerTaskExecutor();
+
+    /**
+     * Runs database work from a blocking caller. {@link Blocking#onContext} needs a thread without a Vert.x
+     * context; REST worker threads carry the request's, so from them the work hops to a virtual thread.
+     */
+    public static <T> T db(Supplier<Uni<T>> work) {
+        if (Vertx.currentContext() == null) {
+            return Blocking.onContext(work);
+        }
+        try {
+            return DB_CALLERS.submit(() -> Blocking.onContext(work)).get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for the database", e);
+        }
     }
 
     private static Uni<Mutiny.Session> session() {

@@ -116,7 +116,8 @@ class FileApiTest {
         raw(t.token(), "x.bin", new byte[]{0, 1, 2, 3, (byte) 0xff, (byte) 0xfe, 7, 9}, "application/octet-stream")
                 .then().statusCode(415).body("field", equalTo("file"));
         given().header("Token", t.token()).contentType("multipart/form-data; boundary=zzz")
-                .body("--zzz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\nhello")
+                .body("--zzz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\nhello"
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII))
                 .post("/v1/files").then().statusCode(400).contentType("application/problem+json")
                 .body("field", equalTo("file"));
         multipart(t.token(), "a.txt", FileSamples.txt(), Map.of("expiresAt", "tomorrow")).then().statusCode(400)
@@ -132,7 +133,7 @@ class FileApiTest {
         byte[] png = FileSamples.image("png");
         // Declared length over the image limit: refused on the header alone.
         given().header("Token", t.token()).queryParam("filename", "big.png").contentType("image/png")
-                .body(new GeneratedBytes(6L * 1024 * 1024, 1)).header("Content-Length", 6L * 1024 * 1024)
+                .body(FileSamples.concat(png, new byte[6 * 1024 * 1024]))
                 .post("/v1/files").then().statusCode(413).contentType("application/problem+json")
                 .body("field", equalTo("file"));
         // No usable length (multipart of an image bigger than 5 MB): the counting stream stops it.
