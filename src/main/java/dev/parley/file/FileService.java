@@ -380,11 +380,11 @@ public class FileService {
     private static final ExecutorService DB_CALLERS = Executors.newVirtualThreadPerTaskExecutor();
 
     /**
-     * Runs database work from a blocking caller. {@link Blocking#onContext} needs a thread without a Vert.x
-     * context; REST worker threads carry the request's, so from them the work hops to a virtual thread.
+     * Runs database work from a blocking caller. {@link Blocking#onContext} needs a thread Vert.x knows nothing
+     * about; REST worker threads are Vert.x's own, so from them the work hops to a virtual thread.
      */
     public static <T> T db(Supplier<Uni<T>> work) {
-        if (Vertx.currentContext() == null) {
+        if (Thread.currentThread().isVirtual()) {
             return Blocking.onContext(work);
         }
         try {

@@ -8,6 +8,7 @@ import dev.parley.file.FileUsage;
 import dev.parley.file.FileView;
 import dev.parley.file.UrlFetcher;
 import dev.parley.file.store.FileStore.ByteRange;
+import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -28,8 +29,6 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
 import java.io.InputStream;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -89,63 +88,65 @@ public class FileResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @ResponseStatus(201)
     @Operation(summary = "Store the file at a URL", description = "Fetched once under the SSRF rules of webhooks.")
-    public FileView uploadUrl(UrlUpload body) {
+    public Uni<FileView> uploadUrl(UrlUpload body) {
         if (body == null) {
             throw ApiException.invalid("url", "url is required");
         }
         String account = caller.accountId();
         var meta = UploadParams.parse(body.filename(), body.expiresAt(), body.expiration(), body.reference(), null,
                 java.time.Clock.systemUTC());
-        return fetcher.fetch(account, body.url(), meta);
+        return blocking(() -> fetcher.fetch(account, body.url(), meta));
     }
 
     @GET
-    public FilePage list(@QueryParam("type") String type, @QueryParam("kind") String kind,
+    public Uni<FilePage> list(@QueryParam("type") String type, @QueryParam("kind") String kind,
                          @QueryParam("name") String name, @QueryParam("reference") String reference,
                          @QueryParam("size") String size, @QueryParam("cursor") String cursor) {
-        return files.list(caller.accountId(), new FileService.ListQuery(type != null ? type : kind, name, reference,
-                size, cursor));
+        String account = caller.accountId();
+        return blocking(() -> files.list(account, new FileService.ListQuery(type != null ? type : kind, name, reference,
+                size, cursor)));
     }
 
     @GET
     @Path("usage")
-    public FileUsage usage() {
-        return files.usage(caller.accountId());
+    public Uni<FileUsage> usage() {
+        String account = caller.accountId();
+        return blocking(() -> files.usage(account));
     }
 
     @GET
     @Path("{id}")
-    public FileView get(@PathParam("id") String id) {
-        return files.get(caller.accountId(), id);
+    public Uni<FileView> get(@PathParam("id") String id) {
+        String account = caller.accountId();
+        return blocking(() -> files.get(account, id));
     }
 
+    /** Documentation only: served by {@link FileUploadRoute}, which streams from the store. */
     @GET
     @Path("{id}/download")
     @Produces(MediaType.WILDCARD)
     @Operation(summary = "Download a file", description = "Streams the bytes; honours a single Range header (206).")
-    public Response download(@PathParam("id") String id, @HeaderParam("Range") String rangeHeader) {
-        var file = files.find(caller.accountId(), id);
-        ByteRange range = range(rangeHeader, file.size);
-        String disposition = "attachment; filename=\"" + file.name.replaceAll("[^\\x20-\\x7e]|[\\\\\"]", "_")
-                + "\"; filename*=UTF-8''" + URLEncoder.encode(file.name, StandardCharsets.UTF_8).replace("+", "%20");
-        Response.ResponseBuilder response = Response.status(range == null ? 200 : 206)
-                .entity(files.open(file, range))
-                .type(file.mimeType)
-                .header("Content-Disposition", disposition)
-                .header("Accept-Ranges", "bytes")
-                .header("ETag", "\"" + file.sha256 + "\"")
-                .header("Content-Length", range == null ? file.size : range.length());
-        if (range != null) {
-            response.header("Content-Range", "bytes " + range.first() + "-" + range.last() + "/" + file.size);
-        }
-        return response.build();
+    public Response download(@PathParam("id") String id, @HeaderParam("Range") String range) {
+        throw new ApiException(500, "internal", "Downloads are served by the streaming route", null);
     }
 
     @DELETE
     @Path("{id}")
-    public FileView delete(@PathParam("id") String id) {
-        return files.delete(caller.accountId(), id);
+    public Uni<FileView> delete(@PathParam("id") String id) {
+        String account = caller.accountId();
+        return blocking(() -> files.delete(account, id));
     }
+
+    /**
+     * The file service blocks (store and database calls); the REST layer stays on the event loop, where the
+     * authentication filter's session must run, and the work runs on a virtual thread.
+     */
+    static <T> Uni<T> blocking(java.util.function.Supplier<T> work) {
+        return Uni.createFrom().item(work).runSubscriptionOn(VIRTUAL);
+    }
+
+    private static final java.util.concurrent.ExecutorService VIRTUAL =
+            java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
 
     /** One satisfiable range of a {@code bytes=} header, null for none; 416 when it cannot be satisfied. */
     static ByteRange range(String header, long size) {

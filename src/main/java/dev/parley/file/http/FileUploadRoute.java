@@ -22,6 +22,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -44,6 +47,7 @@ public class FileUploadRoute {
     /** Before Quarkus's own body-size check (order -2), which would answer an oversize body as plain text. */
     private static final int ORDER = -3;
     private static final long IDLE_MILLIS = 30_000;
+    private static final String CURRENT = "parley.upload.stream";
 
     private final FileService files;
     private final ApiTokenRepository tokens;
@@ -60,6 +64,73 @@ public class FileUploadRoute {
 
     void register(@Observes Router router) {
         router.post("/v1/files").order(ORDER).handler(this::upload);
+        router.get("/v1/files/:id/download").order(ORDER).handler(this::download);
+    }
+
+    /**
+     * {@code GET /v1/files/{id}/download}: the bytes streamed from the store with back-pressure, a single
+     * {@code Range} answered with 206. Here rather than in {@link FileResource} because the REST layer would
+     * write a stream from the event loop.
+     */
+    private void download(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        Context context = Vertx.currentContext();
+        String token = request.getHeader("Token") != null ? request.getHeader("Token") : request.getParam("token");
+        String id = ctx.pathParam("id");
+        String rangeHeader = request.getHeader("Range");
+        workers.submit(() -> {
+            try {
+                String account = authenticate(token);
+                var file = files.find(account, id);
+                var range = FileResource.range(rangeHeader, file.size);
+                InputStream in = files.open(file, range);
+                String disposition = "attachment; filename=\"" + file.name.replaceAll("[^\\x20-\\x7e]|[\\\\\"]", "_")
+                        + "\"; filename*=UTF-8''" + URLEncoder.encode(file.name, StandardCharsets.UTF_8).replace("+", "%20");
+                HttpServerResponse response = ctx.response();
+                CompletableFuture<Void> headers = new CompletableFuture<>();
+                context.runOnContext(v -> {
+                    response.setStatusCode(range == null ? 200 : 206)
+                            .putHeader("Content-Type", file.mimeType)
+                            .putHeader("Content-Disposition", disposition)
+                            .putHeader("Accept-Ranges", "bytes")
+                            .putHeader("ETag", "\"" + file.sha256 + "\"")
+                            .putHeader("Content-Length", Long.toString(range == null ? file.size : range.length()));
+                    if (range != null) {
+                        response.putHeader("Content-Range", "bytes " + range.first() + "-" + range.last() + "/" + file.size);
+                    }
+                    headers.complete(null);
+                });
+                headers.get(IDLE_MILLIS, TimeUnit.MILLISECONDS);
+                try (in) {
+                    byte[] chunk = new byte[64 * 1024];
+                    for (int n; (n = in.read(chunk)) != -1; ) {
+                        io.vertx.core.buffer.Buffer buffer = io.vertx.core.buffer.Buffer.buffer(java.util.Arrays.copyOf(chunk, n));
+                        CompletableFuture<Void> written = new CompletableFuture<>();
+                        context.runOnContext(v -> {
+                            response.write(buffer);
+                            if (response.writeQueueFull()) {
+                                response.drainHandler(d -> written.complete(null));
+                            } else {
+                                written.complete(null);
+                            }
+                        });
+                        written.get(IDLE_MILLIS, TimeUnit.MILLISECONDS);
+                    }
+                }
+                context.runOnContext(v -> response.end());
+            } catch (ApiException e) {
+                fail(ctx, context, e);
+            } catch (Exception e) {
+                LOG.warnf("Download of %s failed: %s", id, e.getMessage());
+                context.runOnContext(v -> {
+                    if (!ctx.response().headWritten()) {
+                        fail(ctx, context, new ApiException(500, "internal", "An unexpected error occurred; it has been logged", null));
+                    } else {
+                        ctx.request().connection().close();
+                    }
+                });
+            }
+        });
     }
 
     private void upload(RoutingContext ctx) {
@@ -75,6 +146,8 @@ public class FileUploadRoute {
         }
         String presented = token;
         ReadStreamInputStream raw = multipart ? null : new ReadStreamInputStream(request, context, IDLE_MILLIS);
+        java.util.concurrent.atomic.AtomicReference<ReadStreamInputStream> current = new java.util.concurrent.atomic.AtomicReference<>(raw);
+        ctx.put(CURRENT, current);
         workers.submit(() -> {
             try {
                 String account = authenticate(presented);
@@ -132,13 +205,20 @@ public class FileUploadRoute {
                     return;
                 }
                 partInfo.complete(new String[]{upload.filename(), upload.contentType()});
-                part.complete(new ReadStreamInputStream(upload, context, IDLE_MILLIS));
+                ReadStreamInputStream stream = new ReadStreamInputStream(upload, context, IDLE_MILLIS);
+                ctx.<java.util.concurrent.atomic.AtomicReference<ReadStreamInputStream>>get(CURRENT).set(stream);
+                part.complete(stream);
             });
             request.exceptionHandler(e -> {
                 form.completeExceptionally(e);
                 part.completeExceptionally(e);
             });
             request.endHandler(e -> {
+                ReadStreamInputStream open = ctx.<java.util.concurrent.atomic.AtomicReference<ReadStreamInputStream>>get(CURRENT).get();
+                if (open != null) {
+                    // After a well-formed part's end this is never read; a body cut inside the part fails it.
+                    open.fail(new java.io.IOException("the multipart body ended inside the file part"));
+                }
                 form.complete(request.formAttributes());
                 part.complete(null);
             });
@@ -203,8 +283,12 @@ public class FileUploadRoute {
             }
             response.setStatusCode(status).putHeader("Content-Type", type);
             if (status >= 400) {
-                // The rest of an unread body is not wanted: close the connection once the answer is out.
+                // The answer goes out before the body is read; the rest is drained unread, then the connection closed.
                 response.putHeader("Connection", "close");
+                java.util.concurrent.atomic.AtomicReference<ReadStreamInputStream> stream = ctx.get(CURRENT);
+                if (stream != null && stream.get() != null) {
+                    stream.get().discardRest();
+                }
                 ctx.request().resume();
             }
             response.end(io.vertx.core.buffer.Buffer.buffer(body));

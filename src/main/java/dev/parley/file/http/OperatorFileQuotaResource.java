@@ -3,6 +3,7 @@ package dev.parley.file.http;
 import dev.parley.error.ApiException;
 import dev.parley.file.FileService;
 import dev.parley.file.FileUsage;
+import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
@@ -28,22 +29,25 @@ public class OperatorFileQuotaResource {
     }
 
     @GET
-    public FileUsage get(@PathParam("accountId") String accountId) {
-        return files.usage(accountId);
+    public Uni<FileUsage> get(@PathParam("accountId") String accountId) {
+        return FileResource.blocking(() -> files.usage(accountId));
     }
 
     @PUT
-    public FileUsage set(@PathParam("accountId") String accountId, QuotaUpdate body) {
+    public Uni<FileUsage> set(@PathParam("accountId") String accountId, QuotaUpdate body) {
         if (body == null) {
             throw ApiException.invalid("quotaBytes", "quotaBytes is required (null for the default)");
         }
-        try {
-            return files.setQuota(accountId, body.quotaBytes());
-        } catch (RuntimeException e) {
-            if (String.valueOf(e.getMessage()).contains("foreign key") || String.valueOf(e.getCause()).contains("foreign key")) {
-                throw ApiException.notFound("Account " + accountId, "accountId");
+        return FileResource.blocking(() -> {
+            try {
+                return files.setQuota(accountId, body.quotaBytes());
+            } catch (RuntimeException e) {
+                if (String.valueOf(e.getMessage()).contains("foreign key")
+                        || String.valueOf(e.getCause()).contains("foreign key")) {
+                    throw ApiException.notFound("Account " + accountId, "accountId");
+                }
+                throw e;
             }
-            throw e;
-        }
+        });
     }
 }

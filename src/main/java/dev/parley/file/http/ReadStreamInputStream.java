@@ -44,6 +44,20 @@ public final class ReadStreamInputStream extends InputStream {
         source.exceptionHandler(e -> queue.add(e));
     }
 
+    /** Drops whatever else arrives, so a refused request's remaining body drains instead of stalling the connection. */
+    public void discardRest() {
+        ended = true;
+        context.runOnContext(v -> {
+            try {
+                source.handler(ignored -> { });
+                source.resume();
+            } catch (IllegalStateException alreadyRead) {
+                // The body had ended: nothing left to drain.
+            }
+        });
+        queue.clear();
+    }
+
     /** Ends the stream with a failure from outside (the request was reset, say). */
     public void fail(Throwable cause) {
         queue.add(cause);
