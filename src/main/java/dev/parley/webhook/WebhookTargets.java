@@ -96,7 +96,8 @@ public class WebhookTargets {
     }
 
     @SuppressWarnings("deprecation")
-    private static List<String> allowed(WebhooksConfig config) {
+    /** The private blocks {@code config} allows: its CIDR list, plus loopback under the deprecated boolean. */
+    public static List<String> allowed(WebhooksConfig config) {
         List<String> blocks = new ArrayList<>(config.allowedPrivateCidrs().orElse(List.of()));
         if (config.allowPrivateTargets()) {
             LOG.warn("parley.webhooks.allow-private-targets is deprecated and now allows loopback only;"
