@@ -1,6 +1,6 @@
-package dev.parley.file;
+package dev.parley.jobs;
 
-import dev.parley.jobs.JobScheduler;
+import dev.parley.file.FileCleanupJob;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
