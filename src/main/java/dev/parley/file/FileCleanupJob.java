@@ -1,5 +1,6 @@
 package dev.parley.file;
 
+import dev.parley.common.Blocking;
 import dev.parley.event.EventOutbox;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -61,8 +62,7 @@ public class FileCleanupJob {
                         .flatMap(q -> files.remove(file.accountId, file.id, now))));
                 if (Boolean.TRUE.equals(gone)) {
                     removed++;
-                    outbox.append(outbox.create(FILE_EXPIRED, file.accountId, null, FileView.of(file)))
-                            .await().atMost(java.time.Duration.ofSeconds(30));
+                    Blocking.await(outbox.append(outbox.create(FILE_EXPIRED, file.accountId, null, FileView.of(file))));
                 }
             }
             if (page.size() < config.cleanup().pageSize()) {
