@@ -2,7 +2,6 @@ package dev.parley.account;
 
 import dev.parley.config.ParleyConfig;
 import dev.parley.error.ApiException;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
@@ -17,11 +16,11 @@ public class ApiAuthFilter {
     static final String TOKEN_QUERY = "token";
     static final String OPERATOR_HEADER = "Operator-Key";
 
-    private final ApiTokenRepository tokens;
+    private final TokenService tokens;
     private final Caller caller;
     private final ParleyConfig config;
 
-    public ApiAuthFilter(ApiTokenRepository tokens, Caller caller, ParleyConfig config) {
+    public ApiAuthFilter(TokenService tokens, Caller caller, ParleyConfig config) {
         this.tokens = tokens;
         this.caller = caller;
         this.config = config;
@@ -47,17 +46,8 @@ public class ApiAuthFilter {
         if (token == null || token.isBlank()) {
             token = request.getUriInfo().getQueryParameters().getFirst(TOKEN_QUERY);
         }
-        if (token == null || token.isBlank()) {
-            throw ApiException.unauthorized("Send a valid API token in the Token header or the token query parameter");
-        }
-        String hash = TokenHasher.sha256(token.trim());
-        return Panache.withSession(() -> tokens.findActiveByHash(hash))
-                .invoke(found -> {
-                    if (found == null) {
-                        throw ApiException.unauthorized("The API token is unknown or revoked");
-                    }
-                    caller.authenticate(found.accountId);
-                })
+        return tokens.accountOf(token)
+                .invoke(caller::authenticate)
                 .replaceWithVoid();
     }
 }

@@ -4,6 +4,7 @@ import dev.parley.common.Ids;
 import dev.parley.common.Names;
 import dev.parley.config.ParleyConfig;
 import dev.parley.error.ApiException;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -73,5 +74,23 @@ public class TokenService {
             }
             token.revokedAt = clock.instant();
         }).replaceWithVoid();
+    }
+
+    /**
+     * The account an API token belongs to; a missing, unknown or revoked token fails with a 401. The one
+     * place a presented token is checked, for the REST filter and for routes outside it (file uploads).
+     */
+    public Uni<String> accountOf(String token) {
+        if (token == null || token.isBlank()) {
+            return Uni.createFrom().failure(
+                    ApiException.unauthorized("Send a valid API token in the Token header or the token query parameter"));
+        }
+        String hash = TokenHasher.sha256(token.trim());
+        return Panache.withSession(() -> tokens.findActiveByHash(hash)).map(found -> {
+            if (found == null) {
+                throw ApiException.unauthorized("The API token is unknown or revoked");
+            }
+            return found.accountId;
+        });
     }
 }

@@ -1,8 +1,7 @@
 package dev.parley.file.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.parley.account.ApiTokenRepository;
-import dev.parley.account.TokenHasher;
+import dev.parley.account.TokenService;
 import dev.parley.common.Blocking;
 import dev.parley.error.ApiException;
 import dev.parley.error.Problem;
@@ -10,7 +9,6 @@ import dev.parley.file.FileService;
 import dev.parley.file.FileService.Staged;
 import dev.parley.file.FileService.UploadRequest;
 import dev.parley.file.FileView;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -50,12 +48,12 @@ public class FileUploadRoute {
     private static final String CURRENT = "parley.upload.stream";
 
     private final FileService files;
-    private final ApiTokenRepository tokens;
+    private final TokenService tokens;
     private final ObjectMapper json;
     private final Clock clock;
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
 
-    public FileUploadRoute(FileService files, ApiTokenRepository tokens, ObjectMapper json, Clock clock) {
+    public FileUploadRoute(FileService files, TokenService tokens, ObjectMapper json, Clock clock) {
         this.files = files;
         this.tokens = tokens;
         this.json = json;
@@ -255,15 +253,7 @@ public class FileUploadRoute {
     }
 
     private String authenticate(String token) {
-        if (token == null || token.isBlank()) {
-            throw ApiException.unauthorized("Send a valid API token in the Token header or the token query parameter");
-        }
-        String hash = TokenHasher.sha256(token.trim());
-        var found = Blocking.onContext(() -> Panache.withSession(() -> tokens.findActiveByHash(hash)));
-        if (found == null) {
-            throw ApiException.unauthorized("The API token is unknown or revoked");
-        }
-        return found.accountId;
+        return Blocking.onContext(() -> tokens.accountOf(token));
     }
 
     private void fail(RoutingContext ctx, Context context, ApiException e) {
