@@ -39,16 +39,10 @@ jdk:
 build: jdk
 	$(MVN) package -DskipTests
 
+# scripts/test.sh: the all-in-one suite alone, the side builds (sidecar Node tests, Lambda API tests,
+# native-sources) beside the parts they do not slow down.
 test: jdk
-	@trap 'scripts/services.sh stop' EXIT; \
-	scripts/services.sh start; \
-	$(MAKE) --no-print-directory engine-deps; \
-	set -a; source target/services/env; set +a; \
-	$(MVN) verify; \
-	echo "== The API as a Lambda, driven by API Gateway v2 events (lambda-api build)"; \
-	$(MVN) -Plambda-api verify
-	@$(MAKE) --no-print-directory native-sources
-	@$(MAKE) --no-print-directory engine-test
+	scripts/test.sh
 
 # Services in $(DATA) (kept), owned by this recipe's shell: a second `make run` on the same data
 # is refused. INT/TERM end the shell after java's graceful stop, so the EXIT trap stops the services.

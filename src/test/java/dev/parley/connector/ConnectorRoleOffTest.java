@@ -1,8 +1,8 @@
 package dev.parley.connector;
 
 import dev.parley.support.Api;
+import dev.parley.support.ApiRoleOnly;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
@@ -15,16 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 @QuarkusTest
-@TestProfile(ConnectorRoleOffTest.ApiOnly.class)
+@TestProfile(ApiRoleOnly.class)
 class ConnectorRoleOffTest {
-
-    /** This process plays only the api and jobs roles. */
-    public static class ApiOnly implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("parley.roles", "api,jobs");
-        }
-    }
 
     @Inject
     Connector connector;

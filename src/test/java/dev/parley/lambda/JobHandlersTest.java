@@ -4,13 +4,16 @@ import dev.parley.jobs.lambda.JobHandlers;
 import dev.parley.jobs.lambda.JobResult;
 import dev.parley.jobs.lambda.QueueRepairHandler;
 import dev.parley.jobs.lambda.SchedulePromotionHandler;
+import dev.parley.connector.Connector;
 import dev.parley.support.Api;
+import dev.parley.support.ApiRoleOnly;
 import dev.parley.support.FlakyOutboundQueue;
 import dev.parley.support.TestClock;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -24,19 +27,11 @@ import static org.hamcrest.Matchers.equalTo;
 
 /**
  * Each job's Lambda entry point runs its job against the local services. The jobs role is off here, so
- * only these invocations (not the process scheduler) move anything.
+ * only these invocations (not the process scheduler) move anything; the connector is started by hand to send.
  */
 @QuarkusTest
-@TestProfile(JobHandlersTest.NoScheduler.class)
+@TestProfile(ApiRoleOnly.class)
 class JobHandlersTest {
-
-    /** The api and connector roles only: the scheduled jobs skip. */
-    public static class NoScheduler implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("parley.roles", "api,connector");
-        }
-    }
 
     private static final Map<String, Object> SCHEDULED_EVENT = Map.of(
             "version", "0", "source", "aws.events", "detail-type", "Scheduled Event", "detail", Map.of());
@@ -49,6 +44,18 @@ class JobHandlersTest {
     TestClock clock;
     @Inject
     FlakyOutboundQueue queue;
+    @Inject
+    Connector connector;
+
+    @BeforeEach
+    void startConnector() {
+        connector.start();
+    }
+
+    @AfterEach
+    void stopConnector() {
+        connector.stop();
+    }
 
     @Test
     void the_schedule_promotion_handler_queues_a_due_message() {
