@@ -21,7 +21,7 @@ public interface ConnectorConfig {
     @WithDefault("5m")
     Duration unreachableAfter();
 
-    /** Delay before an entry that found its device's lane full is handed out again. */
+    /** Delay before an entry that reached its device's lane as the lane closed is handed out again. */
     @WithDefault("30s")
     Duration overflowDelay();
 

@@ -22,7 +22,9 @@ import java.util.function.BooleanSupplier;
  * priority and then age; one virtual thread sends the best waiting entry whenever the device is online
  * and its sliding-window rate allows. While the device is offline, waiting entries are handed to
  * {@link HeldMessages} and leave SQS. The lane holds at most {@code capacity} entries: when full, the
- * worst-ranked entry goes back to its queue for later, so an urgent message always finds room.
+ * worst-ranked entry is held the same way, so an urgent message always finds room, and held entries are
+ * released, best first, as the lane drains to half. An entry is thus received from SQS a bounded number of
+ * times however long the backlog, never bounced back to its queue again and again.
  */
 final class DeviceLane {
 
@@ -31,6 +33,8 @@ final class DeviceLane {
     private static final long MAX_WAIT_MILLIS = 200;
     /** How long a hand-over waits for a send in flight before interrupting it. */
     private static final Duration IN_FLIGHT_GRACE = Duration.ofSeconds(10);
+    /** Overflow entries held per step of the lane's thread. */
+    private static final int HOLDS_PER_STEP = 10;
 
     /** Ordering of waiting entries: priority (urgent first), then creation time, then id. */
     static final Comparator<Waiting> ORDER = Comparator
@@ -60,6 +64,15 @@ final class DeviceLane {
     private volatile int capacity;
     /** Real time before which the lane sends nothing, so entries arriving together are ranked together. */
     private long gatherUntilNanos;
+    /** Entries that overflowed the lane, to be held by the lane's thread (never by the poller that offered). */
+    private final List<Waiting> overflow = new ArrayList<>();
+    /** Whether the device may have held messages to release when the lane has room; checked once at start. */
+    private volatile boolean heldWaiting = true;
+    /** Released entries not yet back from SQS, and when they were released; room is kept for them. */
+    private int inbound;
+    private long releasedAtNanos;
+    /** Counts holds, so a release that found the index empty does not clear a hold made meanwhile. */
+    private int holds;
     private final Thread thread;
 
     /**
@@ -105,10 +118,13 @@ final class DeviceLane {
                     gather();
                 }
                 waiting.add(w);
+                inbound = Math.max(0, inbound - 1);
                 if (waiting.size() > capacity) {
                     Waiting worst = worst();
                     waiting.remove(worst);
-                    bounce = worst.entry();
+                    overflow.add(worst);
+                    holds++;
+                    heldWaiting = true;
                 }
                 changed.signalAll();
             }
@@ -126,6 +142,12 @@ final class DeviceLane {
             window.limit(messagesPerMinute);
             capacity = capacityFor(messagesPerMinute);
         }
+    }
+
+    /** Tells the lane that the device may have held messages, which it releases once it has room. */
+    void heldMayWait() {
+        heldWaiting = true;
+        wake();
     }
 
     /** Wakes the lane, e.g. because the device came online; what arrives next is gathered before sending. */
@@ -159,7 +181,9 @@ final class DeviceLane {
         try {
             open = false;
             left = new ArrayList<>(waiting);
+            left.addAll(overflow);
             waiting.clear();
+            overflow.clear();
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -200,19 +224,32 @@ final class DeviceLane {
         Waiting next = null;
         List<Waiting> toHold = List.of();
         List<Waiting> toExtend = List.of();
+        int toRelease = 0;
+        int holdsBefore = 0;
         lock.lock();
         try {
             if (!open) {
                 return;
             }
             toExtend = dueForExtension();
-            if (waiting.isEmpty()) {
+            if (!overflow.isEmpty()) {
+                // A few per step, so visibility renewals and sends keep running under a flood of overflow.
+                List<Waiting> chunk = overflow.subList(0, Math.min(HOLDS_PER_STEP, overflow.size()));
+                toHold = new ArrayList<>(chunk);
+                chunk.clear();
+            } else if (heldWaiting && online.getAsBoolean() && (toRelease = room()) > 0) {
+                inbound += toRelease;
+                releasedAtNanos = System.nanoTime();
+                holdsBefore = holds;
+            } else if (waiting.isEmpty()) {
                 if (toExtend.isEmpty()) {
                     changed.await(MAX_WAIT_MILLIS * 5, TimeUnit.MILLISECONDS);
                 }
             } else if (!online.getAsBoolean()) {
                 toHold = new ArrayList<>(waiting);
                 waiting.clear();
+                holds++;
+                heldWaiting = true;
             } else if (gatherUntilNanos - System.nanoTime() > 0) {
                 long wait = TimeUnit.NANOSECONDS.toMillis(gatherUntilNanos - System.nanoTime()) + 1;
                 changed.await(Math.min(MAX_WAIT_MILLIS, wait), TimeUnit.MILLISECONDS);
@@ -232,6 +269,9 @@ final class DeviceLane {
         extend(toExtend);
         for (Waiting w : toHold) {
             held.hold(w.entry());
+        }
+        if (toRelease > 0) {
+            release(toRelease, holdsBefore);
         }
         if (next != null) {
             send(next);
@@ -256,7 +296,6 @@ final class DeviceLane {
             }
         }
     }
-
 
     /** Entries whose SQS visibility runs out soon; called with the lock held. */
     private List<Waiting> dueForExtension() {
@@ -287,6 +326,36 @@ final class DeviceLane {
             try {
                 if (waiting.remove(w) && ok) {
                     waiting.add(renewed);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /**
+     * How many held entries to release now: none until the lane has drained to half (so released entries are
+     * not pushed out again by the next arrivals), then enough to fill it, less those released and still on
+     * their way; called with the lock held.
+     */
+    private int room() {
+        if (inbound > 0 && System.nanoTime() - releasedAtNanos > settings.visibility().toNanos()) {
+            inbound = 0; // Some never came back (sent elsewhere, removed): stop waiting for them.
+        }
+        int size = waiting.size() + inbound;
+        return size > capacity / 2 ? 0 : capacity - size;
+    }
+
+    private void release(int max, int holdsBefore) {
+        int released = 0;
+        try {
+            released = held.release(deviceId, max);
+        } finally {
+            lock.lock();
+            try {
+                inbound = Math.max(0, inbound - (max - released));
+                if (released < max && holds == holdsBefore) {
+                    heldWaiting = false;
                 }
             } finally {
                 lock.unlock();

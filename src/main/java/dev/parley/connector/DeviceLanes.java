@@ -42,6 +42,16 @@ final class DeviceLanes {
         }
     }
 
+    /** Tells the device's lane that held messages may wait for it; false if the device has no lane here. */
+    boolean heldMayWait(String deviceId) {
+        DeviceLane lane = lanes.get(deviceId);
+        if (lane == null) {
+            return false;
+        }
+        lane.heldMayWait();
+        return true;
+    }
+
     /** Wakes the device's lane, e.g. because the device came online. */
     void wake(String deviceId) {
         DeviceLane lane = lanes.get(deviceId);

@@ -75,7 +75,7 @@ class TemplateTest {
      */
     private static final Set<String> TABLES_AHEAD_OF_CODE = Set.of("leases");
 
-    /** Below this a healthy entry could reach the DLQ: lane-overflow bounces and retries each count a receive. */
+    /** Below this a healthy entry could reach the DLQ: retries and takeovers each count a receive. */
     private static final int MIN_MAX_RECEIVE_COUNT = 100;
 
     /** Managed policies a function may carry: they grant logs and network interfaces, no data. */
