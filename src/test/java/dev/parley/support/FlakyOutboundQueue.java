@@ -73,6 +73,11 @@ public class FlakyOutboundQueue implements OutboundQueue {
     }
 
     @Override
+    public List<String> redriveDeadLetters(QueueAddress queue, int max) {
+        return real.redriveDeadLetters(queue, max);
+    }
+
+    @Override
     public void delete(ReceivedMessage message) {
         real.delete(message);
     }
