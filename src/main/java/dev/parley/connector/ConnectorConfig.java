@@ -32,6 +32,13 @@ public interface ConnectorConfig {
     @WithDefault("300ms")
     Duration gatherWindow();
 
+    /**
+     * The most entries one device's lane keeps in memory, whatever its plan's rate (a lane keeps five minutes
+     * of sends, at least 50); what does not fit is held in DynamoDB and released as the lane drains.
+     */
+    @WithDefault("1000")
+    int laneMaxEntries();
+
     /** How often device sessions are reconciled with the devices in PostgreSQL. */
     @WithDefault("2s")
     Duration deviceRefresh();

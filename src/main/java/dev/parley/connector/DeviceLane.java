@@ -81,8 +81,14 @@ final class DeviceLane {
      * @param gather how long a lane that was idle, or whose device just changed state, waits before its first
      *               send, so that a burst (a release of held messages arriving over four queues) is sent in
      *               priority order rather than in arrival order
+     * @param maxEntries the most entries a lane keeps, whatever its rate; the rest are held in DynamoDB
      */
-    record Settings(Duration visibility, Duration overflowDelay, Duration gather) {
+    record Settings(Duration visibility, Duration overflowDelay, Duration gather, int maxEntries) {
+
+        /** Room for five minutes of sends, never less than 50 entries nor more than {@code maxEntries}. */
+        int capacityFor(int messagesPerMinute) {
+            return Math.min(maxEntries, Math.max(50, messagesPerMinute * 5));
+        }
     }
 
     DeviceLane(String deviceId, int messagesPerMinute, MessageSender sender, OutboundQueue queue, HeldMessages held,
@@ -95,13 +101,8 @@ final class DeviceLane {
         this.clock = clock;
         this.settings = settings;
         this.window = new SlidingWindow(messagesPerMinute, Duration.ofMinutes(1));
-        this.capacity = capacityFor(messagesPerMinute);
+        this.capacity = settings.capacityFor(messagesPerMinute);
         this.thread = Thread.ofVirtual().name("lane-" + deviceId).start(this::run);
-    }
-
-    /** Room for five minutes of sends, and never less than 50 entries. */
-    static int capacityFor(int messagesPerMinute) {
-        return Math.max(50, messagesPerMinute * 5);
     }
 
     /** Takes an entry just received from the device's queue of {@code priority}. */
@@ -140,7 +141,7 @@ final class DeviceLane {
     void rate(int messagesPerMinute) {
         if (window.limit() != messagesPerMinute) {
             window.limit(messagesPerMinute);
-            capacity = capacityFor(messagesPerMinute);
+            capacity = settings.capacityFor(messagesPerMinute);
         }
     }
 
@@ -279,20 +280,22 @@ final class DeviceLane {
     }
 
     /**
-     * Sends one entry and counts it in the rate window at the later of its start and its completion: the
-     * record's {@code sentAt} is taken on completion, so spacing by starts alone would let a slow send put more
-     * than the limit of {@code sentAt} values in one window. An attempt that threw may have reached the network,
-     * so it counts too.
+     * Sends one entry and counts it in the rate window at the record's {@code sentAt} (taken when the driver's
+     * send returned), else at the later of its start and its completion: spacing by starts alone would let a
+     * slow send put more than the limit of {@code sentAt} values in one window. An attempt that threw may have
+     * reached the network, so it counts too.
      */
     private void send(Waiting next) {
         Instant started = clock.instant();
-        boolean attempted = true;
+        MessageSender.Processed processed = null;
         try {
-            attempted = sender.process(next.entry()).attempted();
+            processed = sender.process(next.entry());
         } finally {
-            if (attempted) {
+            if (processed == null || processed.attempted()) {
                 Instant completed = clock.instant();
-                window.record(completed.isAfter(started) ? completed : started);
+                // Exactly the record's sentAt when there is one, so the window neither lags nor leads what it shows.
+                window.record(processed != null && processed.sentAt() != null ? processed.sentAt()
+                        : completed.isAfter(started) ? completed : started);
             }
         }
     }

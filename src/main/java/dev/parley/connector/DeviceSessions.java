@@ -98,7 +98,7 @@ final class DeviceSessions {
     void releaseHeldOfOnlineDevices() {
         for (String id : devices.keySet()) {
             if (isOnline(id) && !lanes.heldMayWait(id)) {
-                held.release(id, DeviceLane.capacityFor(rate(id)));
+                held.release(id, lanes.capacityFor(rate(id)));
             }
         }
     }
