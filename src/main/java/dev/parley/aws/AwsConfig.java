@@ -15,6 +15,14 @@ public interface AwsConfig {
     @WithDefault("parley-")
     String tablePrefix();
 
+    /**
+     * Receives after which SQS moves an entry to its queue's dead-letter queue ({prefix}-{shard}-{priority}-dlq),
+     * set on the queues this process creates; template.yaml sets the same on AWS. High on purpose: every
+     * transient-failure retry and connector takeover is one more receive of a healthy entry (ADR 0004).
+     */
+    @WithDefault("1000")
+    int maxReceiveCount();
+
     /** Create missing tables and queues at start-up (local and test); on AWS the template creates them. */
     @WithDefault("true")
     boolean provision();

@@ -21,7 +21,7 @@ public interface ConnectorConfig {
     @WithDefault("5m")
     Duration unreachableAfter();
 
-    /** Delay before an entry that found its device's lane full is handed out again. */
+    /** Delay before an entry that reached its device's lane as the lane closed is handed out again. */
     @WithDefault("30s")
     Duration overflowDelay();
 
@@ -31,6 +31,13 @@ public interface ConnectorConfig {
      */
     @WithDefault("300ms")
     Duration gatherWindow();
+
+    /**
+     * The most entries one device's lane keeps in memory, whatever its plan's rate (a lane keeps five minutes
+     * of sends, at least 50); what does not fit is held in DynamoDB and released as the lane drains.
+     */
+    @WithDefault("1000")
+    int laneMaxEntries();
 
     /** How often device sessions are reconciled with the devices in PostgreSQL. */
     @WithDefault("2s")

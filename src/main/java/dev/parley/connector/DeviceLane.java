@@ -22,7 +22,9 @@ import java.util.function.BooleanSupplier;
  * priority and then age; one virtual thread sends the best waiting entry whenever the device is online
  * and its sliding-window rate allows. While the device is offline, waiting entries are handed to
  * {@link HeldMessages} and leave SQS. The lane holds at most {@code capacity} entries: when full, the
- * worst-ranked entry goes back to its queue for later, so an urgent message always finds room.
+ * worst-ranked entry is held the same way, so an urgent message always finds room, and held entries are
+ * released, best first, as the lane drains to half. An entry is thus received from SQS a bounded number of
+ * times however long the backlog, never bounced back to its queue again and again.
  */
 final class DeviceLane {
 
@@ -31,6 +33,8 @@ final class DeviceLane {
     private static final long MAX_WAIT_MILLIS = 200;
     /** How long a hand-over waits for a send in flight before interrupting it. */
     private static final Duration IN_FLIGHT_GRACE = Duration.ofSeconds(10);
+    /** Overflow entries held per step of the lane's thread. */
+    private static final int HOLDS_PER_STEP = 10;
 
     /** Ordering of waiting entries: priority (urgent first), then creation time, then id. */
     static final Comparator<Waiting> ORDER = Comparator
@@ -60,6 +64,15 @@ final class DeviceLane {
     private volatile int capacity;
     /** Real time before which the lane sends nothing, so entries arriving together are ranked together. */
     private long gatherUntilNanos;
+    /** Entries that overflowed the lane, to be held by the lane's thread (never by the poller that offered). */
+    private final List<Waiting> overflow = new ArrayList<>();
+    /** Whether the device may have held messages to release when the lane has room; checked once at start. */
+    private volatile boolean heldWaiting = true;
+    /** Released entries not yet back from SQS, and when they were released; room is kept for them. */
+    private int inbound;
+    private long releasedAtNanos;
+    /** Counts holds, so a release that found the index empty does not clear a hold made meanwhile. */
+    private int holds;
     private final Thread thread;
 
     /**
@@ -68,8 +81,14 @@ final class DeviceLane {
      * @param gather how long a lane that was idle, or whose device just changed state, waits before its first
      *               send, so that a burst (a release of held messages arriving over four queues) is sent in
      *               priority order rather than in arrival order
+     * @param maxEntries the most entries a lane keeps, whatever its rate; the rest are held in DynamoDB
      */
-    record Settings(Duration visibility, Duration overflowDelay, Duration gather) {
+    record Settings(Duration visibility, Duration overflowDelay, Duration gather, int maxEntries) {
+
+        /** Room for five minutes of sends, never less than 50 entries nor more than {@code maxEntries}. */
+        int capacityFor(int messagesPerMinute) {
+            return Math.min(maxEntries, Math.max(50, messagesPerMinute * 5));
+        }
     }
 
     DeviceLane(String deviceId, int messagesPerMinute, MessageSender sender, OutboundQueue queue, HeldMessages held,
@@ -82,13 +101,8 @@ final class DeviceLane {
         this.clock = clock;
         this.settings = settings;
         this.window = new SlidingWindow(messagesPerMinute, Duration.ofMinutes(1));
-        this.capacity = capacityFor(messagesPerMinute);
+        this.capacity = settings.capacityFor(messagesPerMinute);
         this.thread = Thread.ofVirtual().name("lane-" + deviceId).start(this::run);
-    }
-
-    /** Room for five minutes of sends, and never less than 50 entries. */
-    static int capacityFor(int messagesPerMinute) {
-        return Math.max(50, messagesPerMinute * 5);
     }
 
     /** Takes an entry just received from the device's queue of {@code priority}. */
@@ -105,10 +119,13 @@ final class DeviceLane {
                     gather();
                 }
                 waiting.add(w);
+                inbound = Math.max(0, inbound - 1);
                 if (waiting.size() > capacity) {
                     Waiting worst = worst();
                     waiting.remove(worst);
-                    bounce = worst.entry();
+                    overflow.add(worst);
+                    holds++;
+                    heldWaiting = true;
                 }
                 changed.signalAll();
             }
@@ -124,8 +141,14 @@ final class DeviceLane {
     void rate(int messagesPerMinute) {
         if (window.limit() != messagesPerMinute) {
             window.limit(messagesPerMinute);
-            capacity = capacityFor(messagesPerMinute);
+            capacity = settings.capacityFor(messagesPerMinute);
         }
+    }
+
+    /** Tells the lane that the device may have held messages, which it releases once it has room. */
+    void heldMayWait() {
+        heldWaiting = true;
+        wake();
     }
 
     /** Wakes the lane, e.g. because the device came online; what arrives next is gathered before sending. */
@@ -159,7 +182,9 @@ final class DeviceLane {
         try {
             open = false;
             left = new ArrayList<>(waiting);
+            left.addAll(overflow);
             waiting.clear();
+            overflow.clear();
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -200,19 +225,32 @@ final class DeviceLane {
         Waiting next = null;
         List<Waiting> toHold = List.of();
         List<Waiting> toExtend = List.of();
+        int toRelease = 0;
+        int holdsBefore = 0;
         lock.lock();
         try {
             if (!open) {
                 return;
             }
             toExtend = dueForExtension();
-            if (waiting.isEmpty()) {
+            if (!overflow.isEmpty()) {
+                // A few per step, so visibility renewals and sends keep running under a flood of overflow.
+                List<Waiting> chunk = overflow.subList(0, Math.min(HOLDS_PER_STEP, overflow.size()));
+                toHold = new ArrayList<>(chunk);
+                chunk.clear();
+            } else if (heldWaiting && online.getAsBoolean() && (toRelease = room()) > 0) {
+                inbound += toRelease;
+                releasedAtNanos = System.nanoTime();
+                holdsBefore = holds;
+            } else if (waiting.isEmpty()) {
                 if (toExtend.isEmpty()) {
                     changed.await(MAX_WAIT_MILLIS * 5, TimeUnit.MILLISECONDS);
                 }
             } else if (!online.getAsBoolean()) {
                 toHold = new ArrayList<>(waiting);
                 waiting.clear();
+                holds++;
+                heldWaiting = true;
             } else if (gatherUntilNanos - System.nanoTime() > 0) {
                 long wait = TimeUnit.NANOSECONDS.toMillis(gatherUntilNanos - System.nanoTime()) + 1;
                 changed.await(Math.min(MAX_WAIT_MILLIS, wait), TimeUnit.MILLISECONDS);
@@ -233,30 +271,34 @@ final class DeviceLane {
         for (Waiting w : toHold) {
             held.hold(w.entry());
         }
+        if (toRelease > 0) {
+            release(toRelease, holdsBefore);
+        }
         if (next != null) {
             send(next);
         }
     }
 
     /**
-     * Sends one entry and counts it in the rate window at the later of its start and its completion: the
-     * record's {@code sentAt} is taken on completion, so spacing by starts alone would let a slow send put more
-     * than the limit of {@code sentAt} values in one window. An attempt that threw may have reached the network,
-     * so it counts too.
+     * Sends one entry and counts it in the rate window at the record's {@code sentAt} (taken when the driver's
+     * send returned), else at the later of its start and its completion: spacing by starts alone would let a
+     * slow send put more than the limit of {@code sentAt} values in one window. An attempt that threw may have
+     * reached the network, so it counts too.
      */
     private void send(Waiting next) {
         Instant started = clock.instant();
-        boolean attempted = true;
+        MessageSender.Processed processed = null;
         try {
-            attempted = sender.process(next.entry()).attempted();
+            processed = sender.process(next.entry());
         } finally {
-            if (attempted) {
+            if (processed == null || processed.attempted()) {
                 Instant completed = clock.instant();
-                window.record(completed.isAfter(started) ? completed : started);
+                // Exactly the record's sentAt when there is one, so the window neither lags nor leads what it shows.
+                window.record(processed != null && processed.sentAt() != null ? processed.sentAt()
+                        : completed.isAfter(started) ? completed : started);
             }
         }
     }
-
 
     /** Entries whose SQS visibility runs out soon; called with the lock held. */
     private List<Waiting> dueForExtension() {
@@ -287,6 +329,36 @@ final class DeviceLane {
             try {
                 if (waiting.remove(w) && ok) {
                     waiting.add(renewed);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /**
+     * How many held entries to release now: none until the lane has drained to half (so released entries are
+     * not pushed out again by the next arrivals), then enough to fill it, less those released and still on
+     * their way; called with the lock held.
+     */
+    private int room() {
+        if (inbound > 0 && System.nanoTime() - releasedAtNanos > settings.visibility().toNanos()) {
+            inbound = 0; // Some never came back (sent elsewhere, removed): stop waiting for them.
+        }
+        int size = waiting.size() + inbound;
+        return size > capacity / 2 ? 0 : capacity - size;
+    }
+
+    private void release(int max, int holdsBefore) {
+        int released = 0;
+        try {
+            released = held.release(deviceId, max);
+        } finally {
+            lock.lock();
+            try {
+                inbound = Math.max(0, inbound - (max - released));
+                if (released < max && holds == holdsBefore) {
+                    heldWaiting = false;
                 }
             } finally {
                 lock.unlock();

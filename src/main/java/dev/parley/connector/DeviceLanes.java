@@ -25,7 +25,12 @@ final class DeviceLanes {
         this.held = held;
         this.clock = clock;
         this.settings = new DeviceLane.Settings(config.visibilityTimeout(), config.overflowDelay(),
-                config.gatherWindow());
+                config.gatherWindow(), config.laneMaxEntries());
+    }
+
+    /** How many entries a lane at {@code messagesPerMinute} keeps before holding the rest in DynamoDB. */
+    int capacityFor(int messagesPerMinute) {
+        return settings.capacityFor(messagesPerMinute);
     }
 
     /** Puts an entry in its device's lane, opening the lane at {@code rate} sends a minute if it has none. */
@@ -40,6 +45,16 @@ final class DeviceLanes {
         if (lane != null) {
             lane.rate(messagesPerMinute);
         }
+    }
+
+    /** Tells the device's lane that held messages may wait for it; false if the device has no lane here. */
+    boolean heldMayWait(String deviceId) {
+        DeviceLane lane = lanes.get(deviceId);
+        if (lane == null) {
+            return false;
+        }
+        lane.heldMayWait();
+        return true;
     }
 
     /** Wakes the device's lane, e.g. because the device came online. */

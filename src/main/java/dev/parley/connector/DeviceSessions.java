@@ -90,11 +90,15 @@ final class DeviceSessions {
         statuses.clear();
     }
 
-    /** Releases the held messages of every online device: catches releases missed by a crash or a status flip. */
+    /**
+     * Releases the held messages of every online device, catching releases missed by a crash or a status flip:
+     * through the device's lane when it has one (which releases only what it has room for, so a backlog held
+     * for a full lane is not poured back into SQS every sweep), else at most one lane's worth.
+     */
     void releaseHeldOfOnlineDevices() {
         for (String id : devices.keySet()) {
-            if (isOnline(id)) {
-                held.release(id);
+            if (isOnline(id) && !lanes.heldMayWait(id)) {
+                held.release(id, lanes.capacityFor(rate(id)));
             }
         }
     }

@@ -14,12 +14,16 @@ import org.jboss.logging.Logger;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Holds the messages of an offline device outside SQS, for as long as it stays offline, and queues them
- * again when it returns. A held message keeps status {@code queued} and sits in the store's held index,
- * ordered by creation; its queue entry is deleted only after the record is marked held, so a crash in
- * between leaves a duplicate entry at worst, never a lost message.
+ * Holds the messages of an offline device (or those a full lane has no room for) outside SQS, for as long as
+ * it takes, and queues them again, best first, when it returns (or the lane has room). A held message keeps
+ * status {@code queued} and sits in the store's held index, by priority and then creation; its queue entry is
+ * deleted only after the record is marked held, so a crash in between leaves a duplicate entry at worst, never
+ * a lost message.
  */
 @ApplicationScoped
 public class HeldMessages {
@@ -31,6 +35,7 @@ public class HeldMessages {
     private final OutboundQueue queue;
     private final ConnectorConfig config;
     private final Clock clock;
+    private final Map<String, ReentrantLock> releasing = new ConcurrentHashMap<>();
 
     public HeldMessages(MessageStore store, MessageService messages, OutboundQueue queue, ConnectorConfig config,
                         Clock clock) {
@@ -41,7 +46,7 @@ public class HeldMessages {
         this.clock = clock;
     }
 
-    /** Moves one entry of an offline device out of SQS into the held index. */
+    /** Moves one entry of an offline device, or one a full lane has no room for, out of SQS into the held index. */
     public void hold(ReceivedMessage entry) {
         if (entry.message() == null) {
             queue.delete(entry);
@@ -69,8 +74,21 @@ public class HeldMessages {
         return release(deviceId, Integer.MAX_VALUE);
     }
 
-    /** Queues at most {@code max} held messages of a device again, the best first; answers how many. */
+    /**
+     * Queues at most {@code max} held messages of a device again, the best first; answers how many. Releases of
+     * one device run one at a time, so two callers never queue the same message twice.
+     */
     public int release(String deviceId, int max) {
+        ReentrantLock lock = releasing.computeIfAbsent(deviceId, id -> new ReentrantLock());
+        lock.lock();
+        try {
+            return releaseBestFirst(deviceId, max);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private int releaseBestFirst(String deviceId, int max) {
         int released = 0;
         int seen = 0;
         // Every id read leaves the held index, so reading again from its start until a short page drains it.

@@ -51,60 +51,76 @@ public class MessageSender {
         }
     }
 
+    /**
+     * What became of an entry, with the {@code sentAt} written to the record when it was sent (else null), so
+     * the caller's rate window counts the send at exactly the instant the record shows.
+     */
+    public record Processed(Outcome outcome, Instant sentAt) {
+
+        static Processed of(Outcome outcome) {
+            return new Processed(outcome, null);
+        }
+
+        public boolean attempted() {
+            return outcome.attempted();
+        }
+    }
+
     /** Handles one entry for a device the caller knows to be online and within its rate. */
-    public Outcome process(ReceivedMessage entry) {
+    public Processed process(ReceivedMessage entry) {
         if (entry.message() == null) {
             queue.delete(entry);
-            return Outcome.DROPPED;
+            return Processed.of(Outcome.DROPPED);
         }
         String id = entry.message().messageId();
         MessageRecord record = Blocking.await(store.get(id));
         if (record == null || record.status().isFinal()) {
             // Already handled (a duplicate delivery of the entry) or removed: never send twice.
             queue.delete(entry);
-            return Outcome.DROPPED;
+            return Processed.of(Outcome.DROPPED);
         }
         Instant now = clock.instant();
         if (record.expiredAt(now)) {
             Blocking.await(store.expire(id, now));
             queue.delete(entry);
             LOG.infof("Expired message=%s device=%s before sending", id, record.deviceId());
-            return Outcome.EXPIRED;
+            return Processed.of(Outcome.EXPIRED);
         }
         if (!record.dueAt(now)) {
             queue.retryAfter(entry, Duration.between(now, record.deliverAt()));
-            return Outcome.NOT_DUE;
+            return Processed.of(Outcome.NOT_DUE);
         }
         boolean claimed = Blocking.await(store.claim(id, now));
         if (!claimed) {
             queue.delete(entry);
-            return Outcome.DROPPED;
+            return Processed.of(Outcome.DROPPED);
         }
         SendResult result = driver.send(record.deviceId(), new OutboundMessage(record.id(), record.recipient(),
                 record.content(), record.quotedWaId()));
         int attempts = record.attempts() + 1;
         return switch (result) {
             case SendResult.Sent sent -> {
-                Blocking.await(store.markSent(id, sent.waId(), attempts, clock.instant()));
+                Instant sentAt = clock.instant();
+                Blocking.await(store.markSent(id, sent.waId(), attempts, sentAt));
                 queue.delete(entry);
                 LOG.debugf("Sent message=%s device=%s", id, record.deviceId());
-                yield Outcome.SENT;
+                yield new Processed(Outcome.SENT, sentAt);
             }
             case SendResult.PermanentFailure failure -> {
                 fail(entry, id, attempts, failure.reason());
-                yield Outcome.FAILED_SENDING;
+                yield Processed.of(Outcome.FAILED_SENDING);
             }
             case SendResult.TemporaryFailure failure -> {
                 if (attempts > record.retries()) {
                     String reason = failure.reason() + " (after " + attempts + " attempt" + (attempts > 1 ? "s" : "") + ")";
                     fail(entry, id, attempts, reason);
-                    yield Outcome.FAILED_SENDING;
+                    yield Processed.of(Outcome.FAILED_SENDING);
                 }
                 Blocking.await(store.requeue(id, attempts, failure.reason(), clock.instant()));
                 queue.retryAfter(entry, backoff(attempts));
                 LOG.debugf("Retrying message=%s device=%s attempt=%d: %s", id, record.deviceId(), attempts,
                         failure.reason());
-                yield Outcome.RETRY_LATER;
+                yield Processed.of(Outcome.RETRY_LATER);
             }
         };
     }

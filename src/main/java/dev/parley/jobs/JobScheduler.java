@@ -17,10 +17,12 @@ public class JobScheduler {
 
     private final SchedulePromotionJob promotion;
     private final QueueRepairJob repair;
+    private final DeadLetterRedriveJob redrive;
 
-    public JobScheduler(SchedulePromotionJob promotion, QueueRepairJob repair) {
+    public JobScheduler(SchedulePromotionJob promotion, QueueRepairJob repair, DeadLetterRedriveJob redrive) {
         this.promotion = promotion;
         this.repair = repair;
+        this.redrive = redrive;
     }
 
     @Scheduled(identity = "schedule-promotion", every = "${parley.jobs.promote-every:30s}", delayed = "5s",
@@ -40,6 +42,16 @@ public class JobScheduler {
             repair.run();
         } catch (RuntimeException e) {
             LOG.warn("Queue repair failed; it runs again next period", e);
+        }
+    }
+
+    @Scheduled(identity = "dead-letter-redrive", every = "${parley.jobs.redrive-every:5m}", delayed = "15s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = JobsRoleOff.class)
+    void redrive() {
+        try {
+            redrive.run();
+        } catch (RuntimeException e) {
+            LOG.warn("Dead-letter redrive failed; it runs again next period", e);
         }
     }
 

@@ -17,6 +17,10 @@ public interface JobsConfig {
     @WithDefault("60s")
     Duration repairEvery();
 
+    /** How often entries in the outbound queues' dead-letter queues are moved back to their queue. */
+    @WithDefault("5m")
+    Duration redriveEvery();
+
     /** Age after which an unconfirmed queue write is considered lost and repaired. */
     @WithDefault("60s")
     Duration repairAfter();

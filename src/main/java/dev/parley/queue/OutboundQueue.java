@@ -26,7 +26,11 @@ public interface OutboundQueue {
     /** Longest delivery delay an entry can have (SQS's limit); longer delays are cut to it. */
     Duration MAX_DELAY = Duration.ofMinutes(15);
 
-    /** Creates the queues of {@code shards} shards if missing; idempotent. Blocking. */
+    /**
+     * Creates the queues of {@code shards} shards if missing, each with its dead-letter queue, and sets the
+     * redrive policy on every one (so a kept data directory from before dead-letter queues gets it too);
+     * idempotent. Blocking.
+     */
     void provision(int shards);
 
     /** Adds an entry that becomes visible after {@code delay} (rounded up to whole seconds, at most 15 minutes). */
@@ -57,6 +61,14 @@ public interface OutboundQueue {
      * handed out again, with its receive count one higher. Fails when the entry's receipt is stale. Blocking.
      */
     void retryAfter(ReceivedMessage message, Duration delay);
+
+    /**
+     * Moves up to {@code max} entries (at most {@link #MAX_BATCH}) from the queue's dead-letter queue back to the
+     * queue, visible at once and with their receive count starting again; answers the ids of the messages moved
+     * (an unreadable entry counts as a null id). An entry is added to the queue before it leaves the dead-letter
+     * queue, so a failure in between leaves a duplicate at worst. Blocking.
+     */
+    List<String> redriveDeadLetters(QueueAddress queue, int max);
 
     /** Keeps an entry being worked on hidden for another {@code visibility} from now; as {@link #retryAfter}. */
     default void extendVisibility(ReceivedMessage message, Duration visibility) {

@@ -9,4 +9,9 @@ public record QueueAddress(int shard, Priority priority) {
     public String name(String prefix) {
         return prefix + "-" + shard + "-" + priority.name();
     }
+
+    /** The name of the queue's dead-letter queue under a prefix: {prefix}-{shard}-{priority}-dlq. */
+    public String deadLetterName(String prefix) {
+        return name(prefix) + "-dlq";
+    }
 }

@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.CreateQueueRequest;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.GetQueueUrlRequest;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
@@ -35,18 +36,21 @@ public class SqsOutboundQueue implements OutboundQueue {
     private final SqsAsyncClient sqs;
     private final ObjectMapper json;
     private final String prefix;
+    private final int maxReceiveCount;
     private final Map<QueueAddress, String> urls = new ConcurrentHashMap<>();
+    private final Map<QueueAddress, String> deadLetterUrls = new ConcurrentHashMap<>();
 
     @Inject
     public SqsOutboundQueue(SqsAsyncClient sqs, ObjectMapper json, AwsConfig config) {
-        this(sqs, json, config.queuePrefix());
+        this(sqs, json, config.queuePrefix(), config.maxReceiveCount());
     }
 
-    /** Queues named {prefix}-{shard}-{priority}. */
-    SqsOutboundQueue(SqsAsyncClient sqs, ObjectMapper json, String prefix) {
+    /** Queues named {prefix}-{shard}-{priority}, each with a dead-letter queue after {@code maxReceiveCount}. */
+    SqsOutboundQueue(SqsAsyncClient sqs, ObjectMapper json, String prefix, int maxReceiveCount) {
         this.sqs = sqs;
         this.json = json;
         this.prefix = prefix;
+        this.maxReceiveCount = maxReceiveCount;
     }
 
     @Override
@@ -54,14 +58,27 @@ public class SqsOutboundQueue implements OutboundQueue {
         for (int shard = 0; shard < shards; shard++) {
             for (Priority priority : Priority.values()) {
                 QueueAddress address = new QueueAddress(shard, priority);
-                String url = Blocking.await(sqs.createQueue(CreateQueueRequest.builder()
-                        .queueName(address.name(prefix))
-                        .attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "60"))
-                        .build())).queueUrl();
+                String deadLetters = create(address.deadLetterName(prefix), Map.of());
+                deadLetterUrls.put(address, deadLetters);
+                String deadLettersArn = Blocking.await(sqs.getQueueAttributes(b -> b.queueUrl(deadLetters)
+                        .attributeNames(QueueAttributeName.QUEUE_ARN))).attributes().get(QueueAttributeName.QUEUE_ARN);
+                String url = create(address.name(prefix), Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "60"));
+                // Set apart from creation: creating an existing queue with other attributes fails, and a queue kept
+                // from an older data directory, or a changed max-receive-count, must get the policy too.
+                String redrive = "{\"deadLetterTargetArn\":\"" + deadLettersArn + "\",\"maxReceiveCount\":\""
+                        + maxReceiveCount + "\"}";
+                Blocking.await(sqs.setQueueAttributes(b -> b.queueUrl(url)
+                        .attributes(Map.of(QueueAttributeName.REDRIVE_POLICY, redrive))));
                 urls.put(address, url);
-                LOG.debugf("Queue %s ready at %s", address.name(prefix), url);
+                LOG.debugf("Queue %s ready at %s, dead letters after %d receives", address.name(prefix), url,
+                        maxReceiveCount);
             }
         }
+    }
+
+    private String create(String name, Map<QueueAttributeName, String> attributes) {
+        return Blocking.await(sqs.createQueue(CreateQueueRequest.builder().queueName(name).attributes(attributes)
+                .build())).queueUrl();
     }
 
     @Override
@@ -133,6 +150,40 @@ public class SqsOutboundQueue implements OutboundQueue {
                 .visibilityTimeout(seconds)));
     }
 
+    @Override
+    public List<String> redriveDeadLetters(QueueAddress queue, int max) {
+        String from = Blocking.await(deadLetterUrl(queue));
+        String to = Blocking.await(url(queue));
+        List<Message> messages = Blocking.await(sqs.receiveMessage(ReceiveMessageRequest.builder()
+                .queueUrl(from)
+                .maxNumberOfMessages(Math.max(1, Math.min(max, MAX_BATCH)))
+                .waitTimeSeconds(0)
+                .visibilityTimeout(30)
+                .build())).messages();
+        if (messages.isEmpty()) {
+            return List.of();
+        }
+        List<SendMessageBatchRequestEntry> batch = new ArrayList<>();
+        for (int i = 0; i < messages.size(); i++) {
+            batch.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(i))
+                    .messageBody(messages.get(i).body()).build());
+        }
+        var sent = Blocking.await(sqs.sendMessageBatch(b -> b.queueUrl(to).entries(batch)));
+        List<DeleteMessageBatchRequestEntry> moved = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        sent.successful().forEach(ok -> {
+            Message m = messages.get(Integer.parseInt(ok.id()));
+            moved.add(DeleteMessageBatchRequestEntry.builder().id(ok.id()).receiptHandle(m.receiptHandle()).build());
+            QueuedMessage body = read(m.body());
+            ids.add(body == null ? null : body.messageId());
+        });
+        // Entries not sent stay in the dead-letter queue and are moved by a later run.
+        if (!moved.isEmpty()) {
+            Blocking.await(sqs.deleteMessageBatch(b -> b.queueUrl(from).entries(moved)));
+        }
+        return ids;
+    }
+
     private static int delaySeconds(Duration delay) {
         // Round up, so a message is never visible before its due second.
         long seconds = (delay.toMillis() + 999) / 1000;
@@ -140,14 +191,22 @@ public class SqsOutboundQueue implements OutboundQueue {
     }
 
     private Uni<String> url(QueueAddress queue) {
-        String known = urls.get(queue);
-        if (known != null) {
-            return Uni.createFrom().item(known);
+        return lookUp(urls, queue, queue.name(prefix));
+    }
+
+    private Uni<String> deadLetterUrl(QueueAddress queue) {
+        return lookUp(deadLetterUrls, queue, queue.deadLetterName(prefix));
+    }
+
+    private Uni<String> lookUp(Map<QueueAddress, String> known, QueueAddress queue, String name) {
+        String url = known.get(queue);
+        if (url != null) {
+            return Uni.createFrom().item(url);
         }
         return Uni.createFrom().completionStage(() -> sqs.getQueueUrl(GetQueueUrlRequest.builder()
-                        .queueName(queue.name(prefix)).build()))
+                        .queueName(name).build()))
                 .map(r -> {
-                    urls.put(queue, r.queueUrl());
+                    known.put(queue, r.queueUrl());
                     return r.queueUrl();
                 });
     }

@@ -40,6 +40,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -75,7 +76,7 @@ class TemplateTest {
      */
     private static final Set<String> TABLES_AHEAD_OF_CODE = Set.of("leases");
 
-    /** Below this a healthy entry could reach the DLQ: lane-overflow bounces and retries each count a receive. */
+    /** Below this a healthy entry could reach the DLQ: retries and takeovers each count a receive. */
     private static final int MIN_MAX_RECEIVE_COUNT = 100;
 
     /** Managed policies a function may carry: they grant logs and network interfaces, no data. */
@@ -105,6 +106,10 @@ class TemplateTest {
     /** What the connector's pollers and lanes call: receive, delete, renew or shorten visibility, bounce. */
     private static final List<String> QUEUE_CONSUME_CALLS = List.of("sqs:GetQueueUrl", "sqs:ReceiveMessage",
             "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:SendMessage");
+
+    /** What SqsOutboundQueue.redriveDeadLetters calls on a dead-letter queue (the batch delete is DeleteMessage). */
+    private static final List<String> DEAD_LETTER_CALLS = List.of("sqs:GetQueueUrl", "sqs:ReceiveMessage",
+            "sqs:DeleteMessage");
 
     private static Map<String, Object> raw;
 
@@ -343,7 +348,7 @@ class TemplateTest {
                         problems.add("queue " + name + " (shard " + shard + ", " + priority + ", as " + workload.name()
                                 + " names it with " + config.shards() + " shards) is not declared");
                     } else {
-                        checkQueue(template, queueIds.get(name), name, connector(workload.env()), problems);
+                        checkQueue(template, queueIds, new QueueAddress(shard, priority), workload, problems);
                     }
                 }
             }
@@ -374,7 +379,8 @@ class TemplateTest {
                 problems.add(workload.name() + " sets no PARLEY_ROLES, so it would play every role");
                 continue;
             }
-            List<Need> needs = needs(workload.roles(), config(workload.env()), aws(workload.env()));
+            List<Need> needs = needs(workload.roles(), workload.env().get("QUARKUS_LAMBDA_HANDLER"),
+                    config(workload.env()), aws(workload.env()));
             for (Need need : needs) {
                 if (workload.grants().stream().noneMatch(g -> g.allows(need.action(), need.arn()))) {
                     problems.add(workload.name() + " may not " + need.action() + " on " + need.arn() + " (" + need.why() + ")");
@@ -415,7 +421,7 @@ class TemplateTest {
      * What each role's code calls, on the tables and queues its configuration names. Kept by hand next to the
      * stores: MessageStore, IdempotencyStore, SqsOutboundQueue and the connector's lease store.
      */
-    private static List<Need> needs(Set<String> roles, ParleyConfig config, AwsConfig aws) {
+    private static List<Need> needs(Set<String> roles, String handler, ParleyConfig config, AwsConfig aws) {
         DynamoTables tables = new DynamoTables(aws);
         Map<String, CreateTableRequest> definitions = new LinkedHashMap<>();
         tables.definitions().forEach(d -> definitions.put(d.tableName(), d));
@@ -429,7 +435,11 @@ class TemplateTest {
             table(needs, definitions, tables.usage(), USAGE_READ_CALLS, "api: InboundStore usage");
             queues(needs, config, aws, QUEUE_SEND_CALLS, "api: MessageService enqueues");
         }
-        if (roles.contains("jobs")) {
+        if (roles.contains("jobs") && JobHandlers.DEAD_LETTER_REDRIVE.equals(handler)) {
+            // A function of this job alone runs nothing else: it touches the queues only.
+            deadLetterQueues(needs, config, aws, DEAD_LETTER_CALLS, "jobs: DeadLetterRedriveJob reads dead letters");
+            queues(needs, config, aws, QUEUE_SEND_CALLS, "jobs: DeadLetterRedriveJob sends them back");
+        } else if (roles.contains("jobs")) {
             table(needs, definitions, tables.messages(), MESSAGE_TABLE_CALLS, "jobs: MessageStore");
             table(needs, definitions, tables.events(), EVENTS_READ_CALLS, "jobs: EventOutbox (expiry events, webhooks)");
             queues(needs, config, aws, QUEUE_SEND_CALLS, "jobs: promotion and repair enqueue");
@@ -458,9 +468,19 @@ class TemplateTest {
     }
 
     private static void queues(List<Need> needs, ParleyConfig config, AwsConfig aws, List<String> calls, String why) {
+        queueNeeds(needs, config, address -> address.name(aws.queuePrefix()), calls, why);
+    }
+
+    private static void deadLetterQueues(List<Need> needs, ParleyConfig config, AwsConfig aws, List<String> calls,
+                                         String why) {
+        queueNeeds(needs, config, address -> address.deadLetterName(aws.queuePrefix()), calls, why);
+    }
+
+    private static void queueNeeds(List<Need> needs, ParleyConfig config, Function<QueueAddress, String> name,
+                                   List<String> calls, String why) {
         for (int shard = 0; shard < config.shards(); shard++) {
             for (Priority priority : Priority.values()) {
-                String arn = Template.queueArn(new QueueAddress(shard, priority).name(aws.queuePrefix()));
+                String arn = Template.queueArn(name.apply(new QueueAddress(shard, priority)));
                 calls.forEach(call -> needs.add(new Need(call, arn, why)));
             }
         }
@@ -903,21 +923,38 @@ class TemplateTest {
         return p.getOrDefault("ProjectionType", "KEYS_ONLY") + (nonKey.isEmpty() ? "" : " " + nonKey);
     }
 
-    private static void checkQueue(Template template, String id, String name, ConnectorConfig config, Set<String> problems) {
-        Map<String, Object> properties = properties(template, id);
-        long visibility = config.visibilityTimeout().toSeconds();
+    /**
+     * A queue as the code creates it locally (SqsOutboundQueue.provision): the visibility the connector uses, and a
+     * redrive policy to the dead-letter queue QueueAddress names after parley.aws.max-receive-count receives, that
+     * dead-letter queue declared and without a redrive of its own.
+     */
+    private static void checkQueue(Template template, Map<String, String> queueIds, QueueAddress address,
+                                   Workload workload, Set<String> problems) {
+        AwsConfig aws = aws(workload.env());
+        String name = address.name(aws.queuePrefix());
+        Map<String, Object> properties = properties(template, queueIds.get(name));
+        long visibility = connector(workload.env()).visibilityTimeout().toSeconds();
         expectEqual(problems, "queue " + name + " VisibilityTimeout (parley.connector.visibility-timeout)",
                 Long.toString(visibility), String.valueOf(properties.getOrDefault("VisibilityTimeout", "30")));
         if (!(properties.get("RedrivePolicy") instanceof Map<?, ?> redrive)) {
             problems.add("queue " + name + " has no RedrivePolicy, so a poison entry would cycle forever");
             return;
         }
-        String deadLetters = Template.queueArn(name + "-dlq");
-        expectEqual(problems, "queue " + name + " dead-letter queue", deadLetters, String.valueOf(redrive.get("deadLetterTargetArn")));
+        String deadLetterName = address.deadLetterName(aws.queuePrefix());
+        expectEqual(problems, "queue " + name + " dead-letter queue (QueueAddress.deadLetterName)",
+                Template.queueArn(deadLetterName), String.valueOf(redrive.get("deadLetterTargetArn")));
+        String deadLetterId = queueIds.get(deadLetterName);
+        if (deadLetterId == null) {
+            problems.add("dead-letter queue " + deadLetterName + " of " + name + " is not declared");
+        } else if (properties(template, deadLetterId).containsKey("RedrivePolicy")) {
+            problems.add("dead-letter queue " + deadLetterName + " has a RedrivePolicy of its own");
+        }
         int maxReceiveCount = Integer.parseInt(String.valueOf(redrive.get("maxReceiveCount")));
+        expectEqual(problems, "queue " + name + " maxReceiveCount (parley.aws.max-receive-count, as " + workload.name()
+                + " reads it)", Integer.toString(aws.maxReceiveCount()), Integer.toString(maxReceiveCount));
         if (maxReceiveCount < MIN_MAX_RECEIVE_COUNT) {
             problems.add("queue " + name + " moves entries to its DLQ after " + maxReceiveCount + " receives; below "
-                    + MIN_MAX_RECEIVE_COUNT + " healthy entries that bounced between lanes would land there");
+                    + MIN_MAX_RECEIVE_COUNT + " healthy entries that were retried or taken over would land there");
         }
     }
 

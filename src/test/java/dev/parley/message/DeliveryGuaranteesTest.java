@@ -15,6 +15,7 @@ import dev.parley.support.TestClock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -313,6 +314,43 @@ class DeliveryGuaranteesTest {
         }
         assertThat(sandbox.sent(device)).extracting(SandboxDriver.SentMessage::messageId)
                 .containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void a_backlog_far_beyond_the_lane_waits_held_outside_sqs_and_drains_in_order() {
+        Api.Tenant tenant = Api.newAccount();
+        String device = onlineDevice(tenant, "basic");
+        int count = 240;
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ids.add(Api.send(tenant.token(), Map.of("phone", TO, "message", "backlog " + i)));
+            clock.advance(Duration.ofMillis(1)); // distinct creation times: the send order is the id order
+        }
+        awaitSent(device, 3);
+        // Everything not sent waits in the lane (50) or, beyond it, in the held index, out of SQS.
+        Api.await(() -> connector.waiting(device) == 50
+                && Blocking.await(store.heldFor(device, count)).size() >= count - 3 - 50
+                ? true : null, TIMEOUT, () -> "50 entries waiting in the lane and " + (count - 53) + " held");
+
+        // Steps of 20 s: a send's window slot is taken at its completion, which may come just after a step, so a
+        // step may free no slot; about one send per step at 3 a minute.
+        for (int step = 0; sandbox.sent(device).size() < count; step++) {
+            assertThat(step).as("steps of 20 s to send %d messages at 3 a minute", count).isLessThan(count * 3);
+            int before = sandbox.sent(device).size();
+            clock.advance(Duration.ofSeconds(20));
+            try {
+                await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+                        .until(() -> sandbox.sent(device).size() > before);
+            } catch (ConditionTimeoutException e) {
+                // No slot freed in this step: the next one frees it.
+            }
+        }
+
+        assertThat(sandbox.sent(device)).extracting(SandboxDriver.SentMessage::messageId)
+                .containsExactlyElementsOf(ids);
+        // Each entry is received about once: overflow is held, not bounced, so none nears a DLQ's max receives.
+        assertThat(ids.stream().mapToInt(queue::mostReceives).max().orElseThrow()).isLessThanOrEqualTo(2);
+        assertThat(Blocking.await(store.heldFor(device, 10))).isEmpty();
     }
 
     @Test

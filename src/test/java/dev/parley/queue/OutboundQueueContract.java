@@ -29,6 +29,9 @@ public interface OutboundQueueContract {
     /** A queue with fresh, empty, provisioned queues for one shard. */
     OutboundQueue newQueue();
 
+    /** Receives after which the queues of {@link #newQueue()} move an entry to their dead-letter queue. */
+    int maxReceives();
+
     /** Puts a body on the queue that is not a {@link QueuedMessage}, as another writer might. */
     void enqueueUnreadable(OutboundQueue queue, QueueAddress address, String body);
 
@@ -178,5 +181,25 @@ public interface OutboundQueueContract {
         queue.delete(received);
 
         nothingFor(queue, Duration.ofSeconds(2));
+    }
+
+    @Test
+    default void an_entry_received_too_often_moves_to_the_dead_letters_and_a_redrive_brings_it_back_afresh() {
+        OutboundQueue queue = newQueue();
+        QueuedMessage message = message();
+        queue.enqueue(ADDRESS, message, Duration.ZERO).await().atMost(WAIT);
+        for (int receive = 1; receive <= maxReceives(); receive++) {
+            ReceivedMessage entry = receiveOne(queue, Duration.ofSeconds(30));
+            assertThat(entry.receiveCount()).isEqualTo(receive);
+            queue.retryAfter(entry, Duration.ZERO);
+        }
+        nothingFor(queue, Duration.ofSeconds(1));
+
+        assertThat(queue.redriveDeadLetters(ADDRESS, OutboundQueue.MAX_BATCH)).containsExactly(message.messageId());
+
+        ReceivedMessage back = receiveOne(queue, Duration.ofSeconds(30));
+        assertThat(back.message()).isEqualTo(message);
+        assertThat(back.receiveCount()).isEqualTo(1);
+        assertThat(queue.redriveDeadLetters(ADDRESS, OutboundQueue.MAX_BATCH)).isEmpty();
     }
 }

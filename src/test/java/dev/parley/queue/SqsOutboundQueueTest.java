@@ -21,9 +21,14 @@ class SqsOutboundQueueTest implements OutboundQueueContract {
     private String prefix;
 
     @Override
+    public int maxReceives() {
+        return 3;
+    }
+
+    @Override
     public OutboundQueue newQueue() {
         prefix = "contract-" + UUID.randomUUID().toString().substring(0, 8);
-        SqsOutboundQueue queue = new SqsOutboundQueue(sqs, json, prefix);
+        SqsOutboundQueue queue = new SqsOutboundQueue(sqs, json, prefix, maxReceives());
         queue.provision(1);
         return queue;
     }

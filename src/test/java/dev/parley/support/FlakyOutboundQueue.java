@@ -13,6 +13,8 @@ import jakarta.enterprise.inject.Alternative;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** The real SQS queue, except that tests can make the next enqueue calls fail as if SQS were down. */
@@ -23,6 +25,7 @@ public class FlakyOutboundQueue implements OutboundQueue {
 
     private final SqsOutboundQueue real;
     private final AtomicInteger failures = new AtomicInteger();
+    private final Map<String, Integer> mostReceives = new ConcurrentHashMap<>();
 
     public FlakyOutboundQueue(SqsOutboundQueue real) {
         this.real = real;
@@ -53,9 +56,25 @@ public class FlakyOutboundQueue implements OutboundQueue {
         return real.enqueueBatch(queue, entries);
     }
 
+    /** The highest receive count any queue entry of the message has reached so far, 0 if never received. */
+    public int mostReceives(String messageId) {
+        return mostReceives.getOrDefault(messageId, 0);
+    }
+
     @Override
     public List<ReceivedMessage> receive(QueueAddress queue, int max, Duration wait, Duration visibility) {
-        return real.receive(queue, max, wait, visibility);
+        List<ReceivedMessage> received = real.receive(queue, max, wait, visibility);
+        for (ReceivedMessage entry : received) {
+            if (entry.message() != null) {
+                mostReceives.merge(entry.message().messageId(), entry.receiveCount(), Math::max);
+            }
+        }
+        return received;
+    }
+
+    @Override
+    public List<String> redriveDeadLetters(QueueAddress queue, int max) {
+        return real.redriveDeadLetters(queue, max);
     }
 
     @Override

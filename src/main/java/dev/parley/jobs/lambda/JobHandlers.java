@@ -8,7 +8,9 @@ public final class JobHandlers {
     public static final String SCHEDULE_PROMOTION = "schedule-promotion";
     public static final String QUEUE_REPAIR = "queue-repair";
     public static final String WEBHOOK_DISPATCH = "webhook-dispatch";
-    public static final List<String> ALL = List.of(SCHEDULE_PROMOTION, QUEUE_REPAIR, WEBHOOK_DISPATCH);
+    public static final String DEAD_LETTER_REDRIVE = "dead-letter-redrive";
+    public static final List<String> ALL = List.of(SCHEDULE_PROMOTION, QUEUE_REPAIR, WEBHOOK_DISPATCH,
+            DEAD_LETTER_REDRIVE);
 
     private JobHandlers() {
     }
