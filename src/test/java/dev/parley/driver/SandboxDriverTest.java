@@ -214,8 +214,11 @@ class SandboxDriverTest implements WhatsAppDriverContract {
 
         // a restarted process: a new driver on the same file appends to what the network saw
         SandboxDriver second = new SandboxDriver(rules(Duration.ZERO, 1, log), Clock.systemUTC());
-        second.start(new Recorder());
+        Recorder restarted = new Recorder();
+        second.start(restarted);
         second.connect("d", "+447911123456");
+        // the receipt of a send by the earlier process may have died with it: the network delivers it again
+        await().atMost(EVENT_WAIT).until(() -> restarted.receipts.contains(waId + ":delivered"));
         second.send("d", WhatsAppDriverContract.text("m4", REACHABLE, "again"));
 
         List<String[]> lines = Files.readAllLines(log).stream().map(line -> line.split("\t")).toList();

@@ -42,8 +42,9 @@ public interface SandboxConfig {
 
     /**
      * A file to which the network appends every send it accepts (time, device, message id, WhatsApp id), so that
-     * what it saw survives a restart or a SIGKILL of the process: the crash tests count sends in it. Unset (the
-     * default), nothing is written.
+     * what it saw survives a restart or a SIGKILL of the process: the crash tests count sends in it. A device that
+     * connects gets the delivery receipts of its sends logged by earlier processes again (they may have died with
+     * them). Unset (the default), nothing is written.
      */
     Optional<String> networkLog();
 }

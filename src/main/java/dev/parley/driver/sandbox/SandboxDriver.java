@@ -109,6 +109,8 @@ public class SandboxDriver implements WhatsAppDriver {
     public void connect(String deviceId, String phone) {
         sessions.put(deviceId, phone);
         report(deviceId);
+        networkLog.ifPresent(log -> log.takeEarlierSends(deviceId).forEach(waId -> events.schedule(
+                () -> emitReceipt(deviceId, waId, Receipt.delivered), deliveryDelay.toMillis(), TimeUnit.MILLISECONDS)));
     }
 
     @Override
