@@ -18,6 +18,8 @@
 #                  One owner at a time: the owner is the process that ran `start` (its parent, e.g. the
 #                  shell of `make run`; env SERVICES_OWNER overrides). `start` refuses while another owner
 #                  is alive, and stops the leftovers of a dead one before starting.
+#                  A service that died alone (e.g. a SIGKILLed emulator) is started again by `start` on its
+#                  old port when that is free, so an app still running finds it where it was.
 #
 #   start   starts what is not running and (re)writes DIR/env (`export KEY=VALUE` lines; source it
 #           before mvn / java)
@@ -157,6 +159,20 @@ s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()
     fi
   done
   die "could not find a free port on 127.0.0.1"
+}
+
+# reuse_or_free_port <port file>: sets FREE_PORT for a service being (re)started. Persistent: the port it
+# had (its port file outlives a crash of the service alone) when still free, so a running app finds an
+# emulator that was killed and started again where it was; else a new free port.
+reuse_or_free_port() {
+  local prev; prev="$(cat "$1" 2>/dev/null | tr -dc '0-9' || true)"
+  rm -f "$1"
+  if persistent && [ -n "$prev" ] && ! port_in_use "$prev"; then
+    PICKED_PORTS="$PICKED_PORTS$prev "
+    FREE_PORT="$prev"
+  else
+    free_port
+  fi
 }
 
 # wait_until <timeout-s> <service name> <log file> <pid or ''> <command...>
@@ -785,22 +801,19 @@ cmd_start() {
     log "SQS (ElasticMQ) already running: http://127.0.0.1:$(cat "$EMQ_PORT_FILE") (pid $(read_pid "$EMQ_PID"))"
   else
     stop_pid ElasticMQ "$EMQ_PID" "org.elasticmq.server.Main"
-    rm -f "$EMQ_PORT_FILE"
-    free_port; emq_port="$FREE_PORT"; emq_launch "$emq_port"
+    reuse_or_free_port "$EMQ_PORT_FILE"; emq_port="$FREE_PORT"; emq_launch "$emq_port"
   fi
   if dyn_running && [ -s "$DYN_PORT_FILE" ]; then
     log "DynamoDB (dynalite) already running: http://127.0.0.1:$(cat "$DYN_PORT_FILE") (pid $(read_pid "$DYN_PID"))"
   else
     stop_pid dynalite "$DYN_PID" "dynalite/cli.js"
-    rm -f "$DYN_PORT_FILE"
-    free_port; dyn_port="$FREE_PORT"; dyn_launch "$dyn_port"
+    reuse_or_free_port "$DYN_PORT_FILE"; dyn_port="$FREE_PORT"; dyn_launch "$dyn_port"
   fi
   if s3_running && [ -s "$S3_PORT_FILE" ]; then
     log "S3 (s3rver) already running: http://127.0.0.1:$(cat "$S3_PORT_FILE") (pid $(read_pid "$S3_PID"))"
   else
     stop_pid s3rver "$S3_PID" "s3rver/bin/s3rver.js"
-    rm -f "$S3_PORT_FILE"
-    free_port; s3_port="$FREE_PORT"; s3_launch "$s3_port"
+    reuse_or_free_port "$S3_PORT_FILE"; s3_port="$FREE_PORT"; s3_launch "$s3_port"
   fi
   if pg_running && [ -n "$(pg_port)" ]; then
     pg_port >"$PG_PORT_FILE"

@@ -5,9 +5,15 @@ import dev.parley.device.DeviceStatus;
 import dev.parley.driver.sandbox.SandboxConfig;
 import dev.parley.driver.sandbox.SandboxDriver;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -24,6 +30,11 @@ class SandboxDriverTest implements WhatsAppDriverContract {
 
     /** The default rules, keeping {@code sentHistory} sent messages per device. */
     static SandboxConfig rules(Duration deliveryDelay, int sentHistory) {
+        return rules(deliveryDelay, sentHistory, null);
+    }
+
+    /** The default rules, appending every accepted send to {@code networkLog} when it is not null. */
+    static SandboxConfig rules(Duration deliveryDelay, int sentHistory, Path networkLog) {
         return new SandboxConfig() {
             @Override
             public String notOnWhatsapp() {
@@ -53,6 +64,11 @@ class SandboxDriverTest implements WhatsAppDriverContract {
             @Override
             public int sentHistory() {
                 return sentHistory;
+            }
+
+            @Override
+            public Optional<String> networkLog() {
+                return Optional.ofNullable(networkLog).map(Path::toString);
             }
         };
     }
@@ -182,5 +198,32 @@ class SandboxDriverTest implements WhatsAppDriverContract {
 
         assertThat(driver.isOnline("d")).isFalse();
         assertThat(driver.linkingCode("d")).isNotNull();
+    }
+
+    @Test
+    void the_network_log_keeps_every_accepted_send_across_driver_instances_and_nothing_else(@TempDir Path dir)
+            throws IOException {
+        Path log = dir.resolve("network/sent.log");
+        SandboxDriver first = new SandboxDriver(rules(Duration.ZERO, 1, log), Clock.systemUTC());
+        first.start(new Recorder());
+        first.connect("d", "+447911123456");
+        String waId = ((SendResult.Sent) first.send("d", WhatsAppDriverContract.text("m1", REACHABLE, "secret")))
+                .waId();
+        first.send("d", WhatsAppDriverContract.text("m2", "+447911120000", "not on WhatsApp"));
+        first.send("d", WhatsAppDriverContract.text("m3", "+447911129999", "transient failure"));
+
+        // a restarted process: a new driver on the same file appends to what the network saw
+        SandboxDriver second = new SandboxDriver(rules(Duration.ZERO, 1, log), Clock.systemUTC());
+        Recorder restarted = new Recorder();
+        second.start(restarted);
+        second.connect("d", "+447911123456");
+        // the receipt of a send by the earlier process may have died with it: the network delivers it again
+        await().atMost(EVENT_WAIT).until(() -> restarted.receipts.contains(waId + ":delivered"));
+        second.send("d", WhatsAppDriverContract.text("m4", REACHABLE, "again"));
+
+        List<String[]> lines = Files.readAllLines(log).stream().map(line -> line.split("\t")).toList();
+        assertThat(lines).extracting(fields -> fields[1] + ":" + fields[2]).containsExactly("d:m1", "d:m4");
+        assertThat(lines.getFirst()[3]).isEqualTo(waId);
+        assertThat(Files.readString(log)).doesNotContain("secret", REACHABLE);
     }
 }

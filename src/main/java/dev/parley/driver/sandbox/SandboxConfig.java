@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /** Rules of the simulated WhatsApp network ({@code parley.driver.sandbox}). */
 @ConfigMapping(prefix = "parley.driver.sandbox")
@@ -38,4 +39,12 @@ public interface SandboxConfig {
      */
     @WithDefault("1000")
     int sentHistory();
+
+    /**
+     * A file to which the network appends every send it accepts (time, device, message id, WhatsApp id), so that
+     * what it saw survives a restart or a SIGKILL of the process: the crash tests count sends in it. A device that
+     * connects gets the delivery receipts of its sends logged by earlier processes again (they may have died with
+     * them). Unset (the default), nothing is written.
+     */
+    Optional<String> networkLog();
 }

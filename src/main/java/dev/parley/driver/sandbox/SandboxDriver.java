@@ -14,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
 import org.jboss.logging.Logger;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +22,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -64,6 +66,8 @@ public class SandboxDriver implements WhatsAppDriver {
     /** The last {@code sent-history} messages each device sent. */
     private final Map<String, SentHistory> sent = new ConcurrentHashMap<>();
     private final int sentHistory;
+    /** The durable record of every accepted send, when {@code network-log} is set. */
+    private final Optional<NetworkLog> networkLog;
     /** One thread for every event, so a device's events arrive in the order they happened. */
     private final ScheduledExecutorService events = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("sandbox-network").daemon().factory());
@@ -81,6 +85,8 @@ public class SandboxDriver implements WhatsAppDriver {
                     + config.sentHistory());
         }
         this.sentHistory = config.sentHistory();
+        this.networkLog = config.networkLog().filter(path -> !path.isBlank())
+                .map(path -> new NetworkLog(Path.of(path)));
     }
 
     /** A message the simulated network accepted, so tests and demos can see exactly what went out. */
@@ -103,6 +109,8 @@ public class SandboxDriver implements WhatsAppDriver {
     public void connect(String deviceId, String phone) {
         sessions.put(deviceId, phone);
         report(deviceId);
+        networkLog.ifPresent(log -> log.takeEarlierSends(deviceId).forEach(waId -> events.schedule(
+                () -> emitReceipt(deviceId, waId, Receipt.delivered), deliveryDelay.toMillis(), TimeUnit.MILLISECONDS)));
     }
 
     @Override
@@ -124,9 +132,10 @@ public class SandboxDriver implements WhatsAppDriver {
             return new SendResult.TemporaryFailure("simulated network error");
         }
         String waId = newId("SBX");
-        sent.computeIfAbsent(deviceId, id -> new SentHistory(sentHistory))
-                .add(new SentMessage(deviceId, message.messageId(), waId, message.to(), message.content(),
-                        message.quotedWaId(), clock.instant()));
+        SentMessage accepted = new SentMessage(deviceId, message.messageId(), waId, message.to(), message.content(),
+                message.quotedWaId(), clock.instant());
+        networkLog.ifPresent(log -> log.append(accepted));
+        sent.computeIfAbsent(deviceId, id -> new SentHistory(sentHistory)).add(accepted);
         if (deliveryDelay.isZero() || deliveryDelay.isNegative()) {
             deliver(() -> emitReceipt(deviceId, waId, Receipt.delivered));
         } else {
@@ -225,6 +234,7 @@ public class SandboxDriver implements WhatsAppDriver {
     @PreDestroy
     void shutdown() {
         events.shutdownNow();
+        networkLog.ifPresent(NetworkLog::close);
     }
 
     private boolean isLinked(String deviceId) {
