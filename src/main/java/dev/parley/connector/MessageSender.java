@@ -1,7 +1,6 @@
 package dev.parley.connector;
 
 import dev.parley.common.Blocking;
-import dev.parley.driver.OutboundMessage;
 import dev.parley.driver.SendResult;
 import dev.parley.driver.WhatsAppDriver;
 import dev.parley.message.MessageRecord;
@@ -30,14 +29,16 @@ public class MessageSender {
     private final MessageStore store;
     private final OutboundQueue queue;
     private final WhatsAppDriver driver;
+    private final OutboundMedia media;
     private final ConnectorConfig settings;
     private final Clock clock;
 
-    public MessageSender(MessageStore store, OutboundQueue queue, WhatsAppDriver driver, ConnectorConfig config,
-                         Clock clock) {
+    public MessageSender(MessageStore store, OutboundQueue queue, WhatsAppDriver driver, OutboundMedia media,
+                         ConnectorConfig config, Clock clock) {
         this.store = store;
         this.queue = queue;
         this.driver = driver;
+        this.media = media;
         this.settings = config;
         this.clock = clock;
     }
@@ -95,8 +96,7 @@ public class MessageSender {
             queue.delete(entry);
             return Processed.of(Outcome.DROPPED);
         }
-        SendResult result = driver.send(record.deviceId(), new OutboundMessage(record.id(), record.recipient(),
-                record.content(), record.quotedWaId()));
+        SendResult result = media.send(record, message -> driver.send(record.deviceId(), message));
         int attempts = record.attempts() + 1;
         return switch (result) {
             case SendResult.Sent sent -> {
@@ -123,6 +123,11 @@ public class MessageSender {
                 yield Processed.of(Outcome.RETRY_LATER);
             }
         };
+    }
+
+    /** How this sender hands media to its driver; shared by a second connector built in tests. */
+    OutboundMedia media() {
+        return media;
     }
 
     /** Marks a message failed without trying to send it, e.g. because its device was deleted. */

@@ -14,10 +14,12 @@ public final class EventTypes {
     public static final String MESSAGE_OUT_REMOVED = "message:out:removed";
     public static final String MESSAGE_IN_NEW = "message:in:new";
     public static final String DEVICE_STATUS_UPDATE = "device:status:update";
+    /** A file expired and the cleanup job deleted it. */
+    public static final String FILE_EXPIRED = "file:expired";
 
     public static final List<String> ALL = List.of(MESSAGE_OUT_SENT, MESSAGE_OUT_DELIVERED, MESSAGE_OUT_READ,
             MESSAGE_OUT_RETRY, MESSAGE_OUT_FAILED, MESSAGE_OUT_EXPIRED, MESSAGE_OUT_REMOVED, MESSAGE_IN_NEW,
-            DEVICE_STATUS_UPDATE);
+            DEVICE_STATUS_UPDATE, FILE_EXPIRED);
 
     private EventTypes() {
     }

@@ -2,6 +2,7 @@ package dev.parley.file;
 
 import dev.parley.common.Blocking;
 import dev.parley.event.EventOutbox;
+import dev.parley.event.EventTypes;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -21,7 +22,7 @@ import java.util.List;
 public class FileCleanupJob {
 
     /** The event emitted for each file the job removes. */
-    public static final String FILE_EXPIRED = "file:expired";
+    public static final String FILE_EXPIRED = EventTypes.FILE_EXPIRED;
 
     private static final Logger LOG = Logger.getLogger(FileCleanupJob.class);
 

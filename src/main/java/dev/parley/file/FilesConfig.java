@@ -21,6 +21,13 @@ public interface FilesConfig {
     @WithDefault("30d")
     Duration defaultExpiry();
 
+    /**
+     * How long a file fetched for a message's {@code media.url} is kept; the cleanup job keeps it longer while
+     * the message waits (scheduled or queued).
+     */
+    @WithDefault("1d")
+    Duration mediaUrlExpiry();
+
     /** Latest expiry an upload may ask for, from now. */
     @WithDefault("3650d")
     Duration maxExpiry();

@@ -32,8 +32,8 @@ public class InboundStore {
         this.tables = tables;
     }
 
-    /** Monthly counters of a device. */
-    public record Usage(String period, long inbound, long inboundHidden) {
+    /** Monthly counters of a device: incoming messages shown and hidden, media messages sent. */
+    public record Usage(String period, long inbound, long inboundHidden, long media) {
     }
 
     public Uni<Void> insert(InboundMessage m) {
@@ -117,6 +117,11 @@ public class InboundStore {
         return count(deviceId, at, "inboundHidden");
     }
 
+    /** Counts one media message the device sent, in its month's usage. */
+    public Uni<Void> countMedia(String deviceId, Instant at) {
+        return count(deviceId, at, "media");
+    }
+
     private Uni<Void> count(String deviceId, Instant at, String counter) {
         String period = YearMonth.from(at.atZone(ZoneOffset.UTC)).toString();
         return Uni.createFrom().completionStage(() -> dynamo.updateItem(b -> b.tableName(tables.usage())
@@ -131,7 +136,8 @@ public class InboundStore {
         String period = YearMonth.from(at.atZone(ZoneOffset.UTC)).toString();
         return Uni.createFrom().completionStage(() -> dynamo.getItem(b -> b.tableName(tables.usage())
                         .key(Map.of("deviceId", s(deviceId), "period", s(period))).consistentRead(true)))
-                .map(r -> new Usage(period, number(r.item(), "inbound"), number(r.item(), "inboundHidden")));
+                .map(r -> new Usage(period, number(r.item(), "inbound"), number(r.item(), "inboundHidden"),
+                        number(r.item(), "media")));
     }
 
     private static long number(Map<String, AttributeValue> item, String name) {

@@ -87,6 +87,7 @@ public class BulkService {
             Map<String, Device> byId = accountDevices.stream().collect(Collectors.toMap(d -> d.id, d -> d));
             ItemResult[] results = new ItemResult[items.size()];
             List<MessageRecord> accepted = new ArrayList<>();
+            List<PendingMedia> withMedia = new ArrayList<>();
             for (int i = 0; i < items.size(); i++) {
                 String prefix = "[" + i + "].";
                 try {
@@ -101,6 +102,10 @@ public class BulkService {
                         throw ApiException.notFound("Device", prefix + "device");
                     }
                     MessageService.checkPlan(plans.get(device.plan), draft, prefix);
+                    if (draft.content().media() != null) {
+                        withMedia.add(new PendingMedia(i, device, draft, Ids.newId(now)));
+                        continue;
+                    }
                     MessageRecord record = messages.newRecord(accountId, device, draft, Ids.newId(now), now);
                     accepted.add(record);
                     results[i] = new ItemResult(i, record.id(), record.status(), null);
@@ -108,7 +113,8 @@ public class BulkService {
                     results[i] = new ItemResult(i, null, null, Problem.of(e, "/v1/messages/bulk"));
                 }
             }
-            return write(accepted, now).map(failedIds -> {
+            return attachMedia(accountId, withMedia, accepted, results, now)
+                    .flatMap(ignored -> write(accepted, now)).map(failedIds -> {
                 int ok = 0;
                 for (int i = 0; i < results.length; i++) {
                     ItemResult r = results[i];
@@ -122,6 +128,33 @@ public class BulkService {
                 return new BulkResult(ok, results.length - ok, List.of(results));
             });
         }));
+    }
+
+    /** A valid item with media, waiting for its file. */
+    private record PendingMedia(int index, Device device, MessageDraft draft, String id) {
+    }
+
+    /**
+     * Binds the media items to stored files one after another (a URL is fetched once per item), adding each to
+     * {@code accepted}, or its problem to {@code results}.
+     */
+    private Uni<Void> attachMedia(String accountId, List<PendingMedia> pending, List<MessageRecord> accepted,
+                                  ItemResult[] results, Instant now) {
+        return Multi.createFrom().iterable(pending)
+                .onItem().transformToUniAndConcatenate(p -> messages.withStoredMedia(accountId, p.id(), p.draft(),
+                                "[" + p.index() + "].")
+                        .map(draft -> {
+                            MessageRecord record = messages.newRecord(accountId, p.device(), draft, p.id(), now);
+                            accepted.add(record);
+                            results[p.index()] = new ItemResult(p.index(), record.id(), record.status(), null);
+                            return record;
+                        })
+                        .onFailure(ApiException.class).recoverWithItem(e -> {
+                            results[p.index()] = new ItemResult(p.index(), null, null,
+                                    Problem.of((ApiException) e, "/v1/messages/bulk"));
+                            return null;
+                        }))
+                .collect().last().replaceWithVoid();
     }
 
     private SendMessageRequest read(JsonNode node, String prefix) {

@@ -103,7 +103,8 @@ final class DynamoMessageItems {
         if (content.media() != null) {
             MessageContent.Media m = content.media();
             Map<String, AttributeValue> media = new LinkedHashMap<>();
-            media.put("url", Attr.s(m.url()));
+            putIfPresent(media, "url", m.url());
+            putIfPresent(media, "file", m.file());
             media.put("type", Attr.s(m.type().name()));
             putIfPresent(media, "caption", m.caption());
             putIfPresent(media, "filename", m.filename());
@@ -155,7 +156,7 @@ final class DynamoMessageItems {
         if (item.containsKey("media")) {
             Map<String, AttributeValue> m = item.get("media").m();
             media = new MessageContent.Media(str(m, "url"), MessageContent.MediaType.valueOf(str(m, "type")),
-                    str(m, "caption"), str(m, "filename"));
+                    str(m, "caption"), str(m, "filename"), str(m, "file"));
         }
         MessageContent.Location location = null;
         if (item.containsKey("location")) {

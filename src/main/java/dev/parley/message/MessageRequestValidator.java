@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -38,19 +37,6 @@ public class MessageRequestValidator {
     private static final Pattern GROUP_ID = Pattern.compile("^[0-9]{6,40}(-[0-9]{6,20})?@g\\.us$");
     private static final Pattern DURATION = Pattern.compile("^(\\d{1,9})\\s*(s|m|h|d|w)$");
     private static final Pattern LINK = Pattern.compile("https?://[^\\s<>\"]+", Pattern.CASE_INSENSITIVE);
-    private static final Map<String, MediaType> EXTENSIONS = Map.ofEntries(
-            Map.entry("jpg", MediaType.image), Map.entry("jpeg", MediaType.image), Map.entry("png", MediaType.image),
-            Map.entry("bmp", MediaType.image), Map.entry("webp", MediaType.image),
-            Map.entry("mp3", MediaType.audio), Map.entry("ogg", MediaType.audio), Map.entry("opus", MediaType.audio),
-            Map.entry("m4a", MediaType.audio), Map.entry("mp4", MediaType.video), Map.entry("gif", MediaType.gif),
-            Map.entry("pdf", MediaType.document), Map.entry("doc", MediaType.document),
-            Map.entry("docx", MediaType.document), Map.entry("xls", MediaType.document),
-            Map.entry("xlsx", MediaType.document), Map.entry("epub", MediaType.document),
-            Map.entry("txt", MediaType.document), Map.entry("csv", MediaType.document),
-            Map.entry("zip", MediaType.archive), Map.entry("tar", MediaType.archive),
-            Map.entry("gz", MediaType.archive), Map.entry("gzip", MediaType.archive),
-            Map.entry("rar", MediaType.archive));
-
     private final ParleyConfig config;
     private final MessagesConfig messages;
 
@@ -138,29 +124,37 @@ public class MessageRequestValidator {
     }
 
     private MessageContent.Media media(SendMessageRequest.Media m, String text, String prefix) {
-        String url = m.url() == null ? null : m.url().trim();
-        if (url == null || url.isEmpty()) {
-            throw invalid(prefix, "media.url", "media.url is required");
+        String url = m.url() == null || m.url().isBlank() ? null : m.url().trim();
+        String file = m.file() == null || m.file().isBlank() ? null : m.file().trim();
+        if (url != null && file != null) {
+            throw invalid(prefix, "media.file", "send either media.file or media.url, not both");
         }
-        URI uri;
-        try {
-            uri = URI.create(url);
-        } catch (IllegalArgumentException e) {
-            throw invalid(prefix, "media.url", "media.url is not a valid URL");
+        if (url == null && file == null) {
+            throw invalid(prefix, "media.file", "media needs file (the id of an uploaded file) or url");
         }
-        if (url.length() > MAX_URL_LENGTH || uri.getHost() == null
-                || !("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))) {
-            throw invalid(prefix, "media.url", "media.url must be an http(s) URL of at most " + MAX_URL_LENGTH + " characters");
+        if (file != null && !dev.parley.common.Ids.isId(file)) {
+            throw new ApiException(404, "not-found", "File " + file + " was not found", prefix + "media.file");
         }
-        MediaType type;
+        if (url != null) {
+            URI uri;
+            try {
+                uri = URI.create(url);
+            } catch (IllegalArgumentException e) {
+                throw invalid(prefix, "media.url", "media.url is not a valid URL");
+            }
+            if (url.length() > MAX_URL_LENGTH || uri.getHost() == null
+                    || !("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))) {
+                throw invalid(prefix, "media.url", "media.url must be an http(s) URL of at most " + MAX_URL_LENGTH + " characters");
+            }
+        }
+        // Without a type the file's kind, detected from its bytes, decides (MessageMedia.attach).
+        MediaType type = null;
         if (m.type() != null) {
             try {
                 type = MediaType.valueOf(m.type().trim().toLowerCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 throw invalid(prefix, "media.type", "media.type must be one of image, audio, video, gif, document, archive");
             }
-        } else {
-            type = inferType(uri.getPath());
         }
         String caption = m.caption() != null && !m.caption().isBlank() ? m.caption() : text;
         if (caption != null) {
@@ -169,7 +163,7 @@ public class MessageRequestValidator {
         if (m.filename() != null && (m.filename().isBlank() || m.filename().length() > 255)) {
             throw invalid(prefix, "media.filename", "media.filename must be 1 to 255 characters");
         }
-        return new MessageContent.Media(url, type, caption, m.filename());
+        return new MessageContent.Media(url, type, caption, m.filename(), file);
     }
 
     private MessageContent.Location location(SendMessageRequest.Location l, String prefix) {
@@ -282,12 +276,6 @@ public class MessageRequestValidator {
             throw invalid(prefix, "expiration.duration", "expiration.duration must be positive");
         }
         return d;
-    }
-
-    private static MediaType inferType(String path) {
-        String p = path == null ? "" : path.toLowerCase(Locale.ROOT);
-        int dot = p.lastIndexOf('.');
-        return dot < 0 ? MediaType.document : EXTENSIONS.getOrDefault(p.substring(dot + 1), MediaType.document);
     }
 
     private static void checkText(String text, int max, String field, String prefix) {

@@ -5,6 +5,7 @@ import dev.parley.common.Priority;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.account.TokenHasher;
 import dev.parley.common.Ids;
+import dev.parley.common.MessageContent;
 import dev.parley.device.Device;
 import dev.parley.device.DeviceService;
 import dev.parley.device.DeviceStatus;
@@ -39,14 +40,16 @@ public class MessageService {
     private final MessageRequestValidator validator;
     private final IdempotencyStore idempotency;
     private final InboundStore inbound;
+    private final MessageMedia media;
     private final MessagesConfig settings;
     private final ObjectMapper json;
     private final Clock clock;
 
     public MessageService(MessageStore store, OutboundQueue queue, DeviceService devices,
                           MessageRequestValidator validator, IdempotencyStore idempotency, InboundStore inbound,
-                          MessagesConfig settings, ObjectMapper json, Clock clock) {
+                          MessageMedia media, MessagesConfig settings, ObjectMapper json, Clock clock) {
         this.inbound = inbound;
+        this.media = media;
         this.store = store;
         this.queue = queue;
         this.devices = devices;
@@ -123,10 +126,29 @@ public class MessageService {
                 .onFailure(MessageStore::conditionFailed).recoverWithUni(() -> store.get(id));
     }
 
-    /** The record for a validated draft: stored first, then queued (or left for the promotion job). */
+    /**
+     * The record for a validated draft: its media bound to a stored file, then stored, then queued (or left for
+     * the promotion job).
+     */
     Uni<MessageRecord> accept(String accountId, Device device, MessageDraft draft, String id, Instant now,
                               String quotedWaId) {
-        MessageRecord record = newRecord(accountId, device, draft, id, now, quotedWaId);
+        return withStoredMedia(accountId, id, draft, "")
+                .flatMap(stored -> store(newRecord(accountId, device, stored, id, now, quotedWaId), now));
+    }
+
+    /** The draft with its media, if any, bound to a stored file of the account ({@link MessageMedia#attach}). */
+    Uni<MessageDraft> withStoredMedia(String accountId, String id, MessageDraft draft, String prefix) {
+        MessageContent content = draft.content();
+        if (content.media() == null) {
+            return Uni.createFrom().item(draft);
+        }
+        return media.attach(accountId, id, content.media(), prefix).map(attached -> new MessageDraft(draft.phone(),
+                draft.group(), new MessageContent(content.kind(), content.text(), content.link(), attached,
+                content.location()), draft.device(), draft.reference(), draft.quote(), draft.priority(),
+                draft.deliverAt(), draft.expiresAt(), draft.retries()));
+    }
+
+    private Uni<MessageRecord> store(MessageRecord record, Instant now) {
         if (record.status() == MessageStatus.scheduled) {
             return store.insert(record).replaceWith(record);
         }

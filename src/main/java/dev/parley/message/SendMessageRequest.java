@@ -35,8 +35,11 @@ public record SendMessageRequest(
     public record Expiration(Long seconds, String duration, String date) {
     }
 
-    /** Media by URL; {@code type} is inferred from the URL's extension when absent. */
-    public record Media(String url, String caption, String type, String filename) {
+    /**
+     * Media by {@code file} (the id of a file of the account) or by {@code url} (fetched once when the message
+     * is accepted); {@code type} defaults to the kind detected from the file's bytes.
+     */
+    public record Media(String url, String caption, String type, String filename, String file) {
     }
 
     /** A location by {@code coordinates: [latitude, longitude]} or by {@code address}. */

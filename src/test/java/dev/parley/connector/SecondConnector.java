@@ -20,7 +20,8 @@ final class SecondConnector {
     static Built build(String name, ConnectorServices application, ConnectorLeases leases, ConnectorConfig config,
                        SandboxConfig sandbox, MessageStore store) {
         SandboxDriver network = new SandboxDriver(sandbox, application.clock());
-        MessageSender sender = new MessageSender(store, application.queue(), network, config, application.clock());
+        MessageSender sender = new MessageSender(store, application.queue(), network,
+                application.sender().media(), config, application.clock());
         ConnectorServices own = new ConnectorServices(application.queue(), sender, application.held(),
                 application.directory(), application.recorder(), network, application.clock());
         return new Built(new Connector(own, leases, config, name), network);

@@ -144,7 +144,7 @@ public interface WhatsAppDriverContract {
         String from = network.reachableNumber();
         MessageContent text = new MessageContent(MessageContent.Kind.text, "hello", null, null, null);
         MessageContent media = new MessageContent(MessageContent.Kind.media, null, null,
-                new MessageContent.Media("https://example.com/a.jpg", MessageContent.MediaType.image, "a photo", null),
+                new MessageContent.Media("https://example.com/a.jpg", MessageContent.MediaType.image, "a photo", null, null),
                 null);
         MessageContent location = new MessageContent(MessageContent.Kind.location, null, null, null,
                 new MessageContent.Location(51.5, -0.12, null, "London"));

@@ -4,6 +4,7 @@ import dev.parley.event.EventOutbox;
 import dev.parley.file.store.FileStore;
 import dev.parley.jobs.lambda.FileCleanupHandler;
 import dev.parley.support.Api;
+import dev.parley.support.TestClock;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,10 @@ class FileCleanupTest {
     @Inject
     EventOutbox outbox;
 
+    /** The application's clock, which other tests of this profile may have moved ahead of the wall clock. */
+    @Inject
+    TestClock clock;
+
     private static String upload(String token, String name, byte[] bytes, String expiresAt) {
         var spec = given().header("Token", token).multiPart("file", name, bytes);
         if (expiresAt != null) {
@@ -44,8 +49,8 @@ class FileCleanupTest {
     @Test
     void expiredUnreferencedFilesGoOnceAndReferencedOrLiveOnesStay() throws Exception {
         Api.Tenant t = Api.newAccount();
-        // Far enough ahead for five uploads on a loaded machine; the job runs once it has passed.
-        Instant expiry = Instant.now().plus(8, ChronoUnit.SECONDS);
+        // Far enough ahead for five uploads on a loaded machine; the clock is then moved past it.
+        Instant expiry = clock.instant().plus(2, ChronoUnit.MINUTES);
         String soon = expiry.toString();
         String expired = upload(t.token(), "old.txt", FileSamples.txt(), soon);
         String sharedExpired = upload(t.token(), "old.pdf", FileSamples.pdf(), soon);
@@ -53,7 +58,7 @@ class FileCleanupTest {
         String referenced = upload(t.token(), "queued.png", FileSamples.image("png"), soon);
         String never = upload(t.token(), "forever.zip", FileSamples.zip(), "never");
         TestFileReferences.REFERENCED.add(referenced);
-        Thread.sleep(Math.max(0, java.time.Duration.between(Instant.now(), expiry).toMillis() + 500));
+        clock.advance(java.time.Duration.ofMinutes(2).plusSeconds(1));
 
         CompletableFuture<Integer> first = CompletableFuture.supplyAsync(job::run);
         CompletableFuture<Integer> second = CompletableFuture.supplyAsync(job::run);
@@ -68,7 +73,7 @@ class FileCleanupTest {
         }
         // old.txt's content is gone; the pdf content stays for keep.pdf; png and zip stay.
         assertThat(store.list("files/" + t.accountId() + "/")).hasSize(3);
-        var events = outbox.after(t.accountId(), null, Instant.now().plusSeconds(5), 200).await().indefinitely()
+        var events = outbox.after(t.accountId(), null, clock.instant().plusSeconds(5), 200).await().indefinitely()
                 .stream().filter(e -> FileCleanupJob.FILE_EXPIRED.equals(e.type())).toList();
         assertThat(events).extracting(e -> e.data().get("id").asText())
                 .containsExactlyInAnyOrder(expired, sharedExpired);

@@ -12,12 +12,12 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /** Tiny valid samples of every accepted type, made in the test (magic numbers where a full file is impractical). */
-final class FileSamples {
+public final class FileSamples {
 
     private FileSamples() {
     }
 
-    static byte[] image(String format) {
+    public static byte[] image(String format) {
         BufferedImage img = new BufferedImage(4, 4, BufferedImage.TYPE_INT_RGB);
         img.setRGB(1, 1, 0xff0000);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -55,14 +55,14 @@ final class FileSamples {
         return page;
     }
 
-    static byte[] mp4() {
+    public static byte[] mp4() {
         return concat(new byte[]{0, 0, 0, 0x18}, "ftypisom".getBytes(StandardCharsets.US_ASCII), new byte[]{0, 0, 2, 0},
                 "isomiso2".getBytes(StandardCharsets.US_ASCII), new byte[]{0, 0, 0, 8},
                 "free".getBytes(StandardCharsets.US_ASCII), new byte[]{0, 0, 0, 8},
                 "mdat".getBytes(StandardCharsets.US_ASCII));
     }
 
-    static byte[] pdf() {
+    public static byte[] pdf() {
         return ("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
                 + "trailer<</Root 1 0 R>>\n%%EOF\n").getBytes(StandardCharsets.US_ASCII);
     }
@@ -92,7 +92,7 @@ final class FileSamples {
         return zip(true, "mimetype", "application/epub+zip", "META-INF/container.xml", "<container/>");
     }
 
-    static byte[] zip() {
+    public static byte[] zip() {
         return zip(false, "a.txt", "hello", "b.txt", "world");
     }
 

@@ -7,7 +7,10 @@ import jakarta.enterprise.inject.Alternative;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Stands in for the message side in tests: the files named in {@link #REFERENCED} are still needed. */
+/**
+ * The production {@link MessageFileReferences}, plus the files a test names in {@link #REFERENCED}: those count
+ * as still needed without a message behind them.
+ */
 @Alternative
 @Priority(1)
 @ApplicationScoped
@@ -15,8 +18,14 @@ public class TestFileReferences implements FileReferences {
 
     public static final Set<String> REFERENCED = ConcurrentHashMap.newKeySet();
 
+    private final MessageFileReferences messages;
+
+    public TestFileReferences(MessageFileReferences messages) {
+        this.messages = messages;
+    }
+
     @Override
     public boolean isReferenced(String accountId, String fileId) {
-        return REFERENCED.contains(fileId);
+        return REFERENCED.contains(fileId) || messages.isReferenced(accountId, fileId);
     }
 }

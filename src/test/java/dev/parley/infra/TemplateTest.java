@@ -487,6 +487,100 @@ class TemplateTest {
     }
 
     // ---------------------------------------------------------------------------------------------------------
+    // The media bucket (dev.parley.file.store.S3FileStore)
+    // ---------------------------------------------------------------------------------------------------------
+
+    /** What the API's file code calls: staged uploads under tmp/ copied to files/, downloads, deletes. */
+    private static final List<String> S3_API_CALLS = List.of("s3:PutObject", "s3:GetObject", "s3:DeleteObject",
+            "s3:AbortMultipartUpload");
+    /** What the connector calls: it sends media from stored content. */
+    private static final List<String> S3_CONNECTOR_CALLS = List.of("s3:GetObject");
+    /** What the file-cleanup job calls: deletes of stored content. */
+    private static final List<String> S3_CLEANUP_CALLS = List.of("s3:DeleteObject");
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scenarios")
+    void onlyTheWorkloadsThatUseTheBucketMayTouchItAndOnlyWithTheCallsTheirCodeMakes(Scenario scenario) {
+        Template template = evaluate(scenario);
+        Set<String> problems = new LinkedHashSet<>();
+        String bucket = template.refValue("MediaBucket", "MediaBucket");
+        for (Workload workload : workloads(template)) {
+            List<Need> needs = s3Needs(workload);
+            if (!needs.isEmpty() && !bucket.equals(workload.env().get("PARLEY_FILES_BUCKET"))) {
+                problems.add(workload.name() + " uses the bucket but PARLEY_FILES_BUCKET is "
+                        + workload.env().get("PARLEY_FILES_BUCKET") + ", not MediaBucket");
+            }
+            for (Need need : needs) {
+                if (workload.grants().stream().noneMatch(g -> g.allows(need.action(), need.arn()))) {
+                    problems.add(workload.name() + " may not " + need.action() + " on " + need.arn() + " (" + need.why() + ")");
+                }
+            }
+            for (Grant grant : workload.grants()) {
+                for (String action : grant.actions()) {
+                    if (!action.toLowerCase().startsWith("s3:")) {
+                        continue;
+                    }
+                    for (String pattern : grant.resources()) {
+                        boolean used = needs.stream().anyMatch(n -> n.action().equalsIgnoreCase(action)
+                                && glob(pattern, n.arn(), false));
+                        if (!used) {
+                            problems.add(workload.name() + " (" + grant.where() + ") grants " + action + " on "
+                                    + pattern + ", which its code does not call there");
+                        }
+                    }
+                }
+            }
+        }
+        assertNoProblems("S3 grants do not fit the file code with " + scenario, problems);
+    }
+
+    @Test
+    void theBucketIsEncryptedAndItsLifecycleExpiresOnlyUploadLeftovers() {
+        Template template = Template.of(raw(), Map.of());
+        Map<String, Object> bucket = properties(template, "MediaBucket");
+        List<String> problems = new ArrayList<>();
+        Object encryption = asMap(bucket.getOrDefault("BucketEncryption", Map.of()), "MediaBucket")
+                .get("ServerSideEncryptionConfiguration");
+        if (!(encryption instanceof List<?> rules) || rules.isEmpty()) {
+            problems.add("MediaBucket has no server-side encryption");
+        }
+        Map<String, Object> lifecycle = asMap(bucket.getOrDefault("LifecycleConfiguration", Map.of()), "MediaBucket");
+        for (Object r : asList(lifecycle.getOrDefault("Rules", List.of()), "MediaBucket")) {
+            Map<String, Object> rule = asMap(r, "MediaBucket");
+            boolean expires = rule.containsKey("ExpirationInDays") || rule.containsKey("ExpirationDate");
+            Object prefix = rule.get("Prefix");
+            if (expires && !"tmp/".equals(prefix)) {
+                problems.add("lifecycle rule " + rule.get("Id") + " expires objects under '" + prefix + "'; files expire "
+                        + "by their own expiresAt (file-cleanup), only tmp/ may expire by age");
+            }
+        }
+        assertNoProblems("the media bucket", problems);
+    }
+
+    /** The bucket calls a workload's code makes, by role (and, for a job function, by its handler). */
+    private static List<Need> s3Needs(Workload workload) {
+        String bucket = workload.env().getOrDefault("PARLEY_FILES_BUCKET", "parley-files");
+        String staged = "arn:aws:s3:::" + bucket + "/tmp/0123456789abcdef01234567/upload";
+        String stored = "arn:aws:s3:::" + bucket + "/files/0123456789abcdef01234567/" + "ab".repeat(32);
+        List<Need> needs = new ArrayList<>();
+        Set<String> roles = workload.roles();
+        if (roles.contains("api")) {
+            for (String call : S3_API_CALLS) {
+                needs.add(new Need(call, staged, "api: FileService stages uploads"));
+                needs.add(new Need(call, stored, "api: FileService stores, serves and deletes content"));
+            }
+        }
+        if (roles.contains("connector")) {
+            S3_CONNECTOR_CALLS.forEach(call -> needs.add(new Need(call, stored, "connector: OutboundMedia")));
+        }
+        String handler = workload.env().get("QUARKUS_LAMBDA_HANDLER");
+        if (roles.contains("jobs") && (handler == null || handler.equals(JobHandlers.FILE_CLEANUP))) {
+            S3_CLEANUP_CALLS.forEach(call -> needs.add(new Need(call, stored, "jobs: FileCleanupJob")));
+        }
+        return needs;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
     // The schema check that needs a tool: cfn-lint (resource types, required properties, SAM transform)
     // ---------------------------------------------------------------------------------------------------------
 

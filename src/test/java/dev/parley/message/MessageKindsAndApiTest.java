@@ -3,6 +3,7 @@ package dev.parley.message;
 import dev.parley.common.MessageContent;
 
 import dev.parley.driver.sandbox.SandboxDriver;
+import dev.parley.file.FileSamples;
 import dev.parley.support.Api;
 import dev.parley.support.TestClock;
 import io.quarkus.test.junit.QuarkusTest;
@@ -46,13 +47,13 @@ class MessageKindsAndApiTest {
         String placeWithText = Api.send(tenant.token(), Map.of("phone", TO, "message", "meet here",
                 "location", Map.of("address", "Puerta del Sol, Madrid")));
         String image = Api.send(tenant.token(), Map.of("phone", TO, "message", "our menu",
-                "media", Map.of("url", "https://cdn.example.com/menu.png")));
+                "media", Map.of("file", upload(tenant, "menu.png", FileSamples.image("png")))));
         String document = Api.send(tenant.token(), Map.of("phone", TO,
-                "media", Map.of("url", "https://cdn.example.com/invoice.pdf", "caption", "Invoice")));
+                "media", Map.of("file", upload(tenant, "invoice.pdf", FileSamples.pdf()), "caption", "Invoice")));
         String archive = Api.send(tenant.token(), Map.of("phone", TO,
-                "media", Map.of("url", "https://cdn.example.com/photos.zip")));
+                "media", Map.of("file", upload(tenant, "photos.zip", FileSamples.zip()))));
         String gif = Api.send(tenant.token(), Map.of("phone", TO,
-                "media", Map.of("url", "https://cdn.example.com/party.mp4", "type", "gif")));
+                "media", Map.of("file", upload(tenant, "party.mp4", FileSamples.mp4()), "type", "gif")));
         String group = Api.send(tenant.token(), Map.of("group", "120363012345678901@g.us", "message", "hi all"));
         List<String> ids = List.of(text, link, place, placeWithText, image, document, archive, gif, group);
         for (String id : ids) {
@@ -76,6 +77,11 @@ class MessageKindsAndApiTest {
         assertThat(sent.get(gif).content().media().type()).isEqualTo(MessageContent.MediaType.gif);
         assertThat(sent.get(group).to()).isEqualTo("120363012345678901@g.us");
         Api.message(tenant.token(), group).then().body("group", equalTo("120363012345678901@g.us"));
+    }
+
+    private static String upload(Api.Tenant tenant, String name, byte[] bytes) {
+        return given().header("Token", tenant.token()).multiPart("file", name, bytes).post("/v1/files")
+                .then().statusCode(201).extract().path("id");
     }
 
     @Test

@@ -130,7 +130,7 @@ final class SidecarMessages {
                 JsonNode media = m.path("media");
                 yield new MessageContent(MessageContent.Kind.media, null, null,
                         new MessageContent.Media(null, mediaType(media.path("type").asText()), text,
-                                text(media, "filename")), null);
+                                text(media, "filename"), null), null);
             }
             default -> null;
         };

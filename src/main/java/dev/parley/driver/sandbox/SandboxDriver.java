@@ -89,9 +89,12 @@ public class SandboxDriver implements WhatsAppDriver {
                 .map(path -> new NetworkLog(Path.of(path)));
     }
 
-    /** A message the simulated network accepted, so tests and demos can see exactly what went out. */
+    /**
+     * A message the simulated network accepted, so tests and demos can see exactly what went out; for media,
+     * {@code mediaSha256} and {@code mediaSize} describe the bytes the network received.
+     */
     public record SentMessage(String deviceId, String messageId, String waId, String to, MessageContent content,
-                              String quotedWaId, Instant at) {
+                              String quotedWaId, Instant at, String mediaSha256, long mediaSize) {
 
         /** The text or caption that went out. */
         public String text() {
@@ -131,9 +134,18 @@ public class SandboxDriver implements WhatsAppDriver {
         if (transientFailure.matcher(message.to()).matches()) {
             return new SendResult.TemporaryFailure("simulated network error");
         }
+        MediaBytes media = null;
+        if (message.content().media() != null) {
+            media = MediaBytes.read(message.content().media().url());
+            if (media == null) {
+                return new SendResult.PermanentFailure("the media is not a readable local file; engines send from "
+                        + "Parley's file store");
+            }
+        }
         String waId = newId("SBX");
         SentMessage accepted = new SentMessage(deviceId, message.messageId(), waId, message.to(), message.content(),
-                message.quotedWaId(), clock.instant());
+                message.quotedWaId(), clock.instant(), media == null ? null : media.sha256(),
+                media == null ? 0 : media.size());
         networkLog.ifPresent(log -> log.append(accepted));
         sent.computeIfAbsent(deviceId, id -> new SentHistory(sentHistory)).add(accepted);
         if (deliveryDelay.isZero() || deliveryDelay.isNegative()) {

@@ -13,7 +13,7 @@ import java.util.Map;
 @Named(FileCleanupHandler.NAME)
 public class FileCleanupHandler implements RequestHandler<Map<String, Object>, JobResult> {
 
-    /** The handler's name (QUARKUS_LAMBDA_HANDLER); JobHandlers.ALL should list it once that file may change. */
+    /** The handler's name (QUARKUS_LAMBDA_HANDLER), listed in {@link JobHandlers#ALL}. */
     public static final String NAME = "file-cleanup";
 
     private final FileCleanupJob job;

@@ -1,0 +1,91 @@
+package dev.parley.connector;
+
+import dev.parley.common.Blocking;
+import dev.parley.common.MessageContent;
+import dev.parley.driver.OutboundMessage;
+import dev.parley.driver.SendResult;
+import dev.parley.inbound.InboundStore;
+import dev.parley.message.MessageMedia;
+import dev.parley.message.MessageRecord;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.util.function.Function;
+
+/**
+ * Hands a claimed message to the driver, a media message with its stored file copied to a temporary local file
+ * (engines send from storage, never from a URL; the Baileys sidecar reads a path). A file deleted or expired
+ * before sending fails the message permanently; a store failure is a temporary failure. Sent media messages
+ * count as {@code media} in the device's usage.
+ */
+@ApplicationScoped
+public class OutboundMedia {
+
+    /** The failure reason of a media message whose file is gone. */
+    public static final String FILE_GONE = "file deleted or expired before sending";
+
+    private static final Logger LOG = Logger.getLogger(OutboundMedia.class);
+
+    private final MessageMedia media;
+    private final InboundStore usage;
+    private final Clock clock;
+
+    public OutboundMedia(MessageMedia media, InboundStore usage, Clock clock) {
+        this.media = media;
+        this.usage = usage;
+        this.clock = clock;
+    }
+
+    /** Sends {@code record} through {@code driver}, with its media file in place when it has one. */
+    public SendResult send(MessageRecord record, Function<OutboundMessage, SendResult> driver) {
+        MessageContent content = record.content();
+        MessageContent.Media m = content.media();
+        if (m == null || m.file() == null) {
+            return driver.apply(message(record, content));
+        }
+        Path local;
+        try (InputStream bytes = media.open(record.accountId(), m.file())) {
+            if (bytes == null) {
+                return new SendResult.PermanentFailure(FILE_GONE);
+            }
+            local = Files.createTempFile("parley-media-", ".bin");
+            Files.copy(bytes, local, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf("Could not read file=%s of message=%s: %s", m.file(), record.id(), e.toString());
+            return new SendResult.TemporaryFailure("the file store is unavailable");
+        }
+        try {
+            SendResult result = driver.apply(message(record, new MessageContent(content.kind(), content.text(),
+                    content.link(), m.at(local.toUri().toString()), content.location())));
+            if (result instanceof SendResult.Sent) {
+                countMedia(record);
+            }
+            return result;
+        } finally {
+            try {
+                Files.deleteIfExists(local);
+            } catch (IOException e) {
+                LOG.warnf("Could not delete the local copy %s of message=%s: %s", local, record.id(), e.toString());
+            }
+        }
+    }
+
+    private void countMedia(MessageRecord record) {
+        try {
+            Blocking.await(usage.countMedia(record.deviceId(), clock.instant()));
+        } catch (RuntimeException e) {
+            // Usage is a report, not a gate: the send stands.
+            LOG.warnf("Could not count media message=%s device=%s: %s", record.id(), record.deviceId(), e.toString());
+        }
+    }
+
+    private static OutboundMessage message(MessageRecord record, MessageContent content) {
+        return new OutboundMessage(record.id(), record.recipient(), content, record.quotedWaId());
+    }
+}
