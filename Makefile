@@ -53,7 +53,7 @@ run: build
 	@trap '$(call run_services,stop)' EXIT; trap 'exit 130' INT; trap 'exit 143' TERM; \
 	$(call run_services,start); \
 	set -a; source "$(DATA)/env"; set +a; \
-	PARLEY_DATA="$(DATA)" java -Dquarkus.profile=dev -Dquarkus.http.port=$(PORT) -jar target/quarkus-app/quarkus-run.jar
+	PARLEY_DATA="$(DATA)" java -Dquarkus.profile=dev -Dvertx.disableURIValidation=true -Dquarkus.http.port=$(PORT) -jar target/quarkus-app/quarkus-run.jar
 
 # A new API token for the demo account of $(DATA), whether `make run` is up or not.
 token:

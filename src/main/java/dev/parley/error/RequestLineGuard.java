@@ -7,6 +7,8 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 
@@ -15,7 +17,9 @@ import java.nio.charset.StandardCharsets;
  * and malformed percent-encoding (400, naming the query parameter or {@code path}) before routing, and
  * turns the router's own bodiless 4xx failures (an over-large body, say) into problem documents. Quarkus
  * refuses a URI that {@link java.net.URI} cannot parse before any route, with an empty 400, unless the JVM
- * runs with {@code -Dvertx.disableURIValidation=true}; the encoding check here answers those with a problem.
+ * starts with {@code -Dvertx.disableURIValidation=true} (read before any bean exists, so every launcher sets it:
+ * make run, the connector image, the tests); this guard then makes the same check itself
+ * and answers with a problem naming {@code path}, {@code query} or the parameter.
  */
 @ApplicationScoped
 public class RequestLineGuard {
@@ -72,6 +76,15 @@ public class RequestLineGuard {
                     return;
                 }
             }
+        }
+        try {
+            new URI(uri);
+        } catch (URISyntaxException e) {
+            // What Quarkus's own validation would refuse (a space or other character a URI cannot hold, say).
+            boolean inQuery = q >= 0 && e.getIndex() > q;
+            problem(ctx, 400, "invalid-uri", "The " + (inQuery ? "query string" : "path") + " holds a character a URI"
+                    + " cannot: " + e.getReason(), inQuery ? "query" : "path");
+            return;
         }
         ctx.next();
     }
