@@ -4,9 +4,9 @@ import dev.parley.common.Blocking;
 import dev.parley.event.EventOutbox;
 import dev.parley.event.EventTypes;
 import dev.parley.support.Api;
+import dev.parley.support.JobsRoleOff;
 import dev.parley.support.WebhookReceiver;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
@@ -24,16 +24,8 @@ import static org.awaitility.Awaitility.await;
  * delivers what waits and reports the batches it delivered.
  */
 @QuarkusTest
-@TestProfile(WebhookSweepTest.NoJobsRole.class)
+@TestProfile(JobsRoleOff.class)
 class WebhookSweepTest {
-
-    /** The api and connector roles only: no dispatcher loop. */
-    public static class NoJobsRole implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("parley.roles", "api,connector");
-        }
-    }
 
     @Inject
     WebhookDispatcher dispatcher;
