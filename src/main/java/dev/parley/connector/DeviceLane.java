@@ -33,8 +33,8 @@ final class DeviceLane {
     private static final long MAX_WAIT_MILLIS = 200;
     /** How long a hand-over waits for a send in flight before interrupting it. */
     private static final Duration IN_FLIGHT_GRACE = Duration.ofSeconds(10);
-    /** Overflow entries held per step of the lane's thread. */
-    private static final int HOLDS_PER_STEP = 10;
+    /** Overflow entries held (side by side) per step of the lane's thread. */
+    private static final int HOLDS_PER_STEP = 20;
 
     /** Ordering of waiting entries: priority (urgent first), then creation time, then id. */
     static final Comparator<Waiting> ORDER = Comparator
@@ -233,44 +233,47 @@ final class DeviceLane {
                 return;
             }
             toExtend = dueForExtension();
+            // Holds and sends interleave: a flood of overflow is held a chunk per step while sending goes on.
+            boolean busy = !toExtend.isEmpty() || !overflow.isEmpty();
             if (!overflow.isEmpty()) {
-                // A few per step, so visibility renewals and sends keep running under a flood of overflow.
                 List<Waiting> chunk = overflow.subList(0, Math.min(HOLDS_PER_STEP, overflow.size()));
                 toHold = new ArrayList<>(chunk);
                 chunk.clear();
-            } else if (heldWaiting && online.getAsBoolean() && (toRelease = room()) > 0) {
+            }
+            if (overflow.isEmpty() && heldWaiting && online.getAsBoolean() && (toRelease = room()) > 0) {
                 inbound += toRelease;
                 releasedAtNanos = System.nanoTime();
                 holdsBefore = holds;
             } else if (waiting.isEmpty()) {
-                if (toExtend.isEmpty()) {
+                if (!busy) {
                     changed.await(MAX_WAIT_MILLIS * 5, TimeUnit.MILLISECONDS);
                 }
             } else if (!online.getAsBoolean()) {
-                toHold = new ArrayList<>(waiting);
+                toHold = new ArrayList<>(toHold);
+                toHold.addAll(waiting);
                 waiting.clear();
                 holds++;
                 heldWaiting = true;
             } else if (gatherUntilNanos - System.nanoTime() > 0) {
-                long wait = TimeUnit.NANOSECONDS.toMillis(gatherUntilNanos - System.nanoTime()) + 1;
-                changed.await(Math.min(MAX_WAIT_MILLIS, wait), TimeUnit.MILLISECONDS);
+                if (!busy) {
+                    long wait = TimeUnit.NANOSECONDS.toMillis(gatherUntilNanos - System.nanoTime()) + 1;
+                    changed.await(Math.min(MAX_WAIT_MILLIS, wait), TimeUnit.MILLISECONDS);
+                }
             } else {
                 Instant now = clock.instant();
                 Instant allowed = window.nextAllowed(now);
-                if (allowed.isAfter(now)) {
+                if (!allowed.isAfter(now)) {
+                    next = waiting.poll();
+                } else if (!busy) {
                     long wait = Math.min(MAX_WAIT_MILLIS, Duration.between(now, allowed).toMillis() + 1);
                     changed.await(wait, TimeUnit.MILLISECONDS);
-                } else {
-                    next = waiting.poll();
                 }
             }
         } finally {
             lock.unlock();
         }
         extend(toExtend);
-        for (Waiting w : toHold) {
-            held.hold(w.entry());
-        }
+        hold(toHold);
         if (toRelease > 0) {
             release(toRelease, holdsBefore);
         }
@@ -300,12 +303,44 @@ final class DeviceLane {
         }
     }
 
-    /** Entries whose SQS visibility runs out soon; called with the lock held. */
+    /**
+     * Holds entries side by side (one virtual thread each): under a flood, overflow must leave SQS well within its
+     * visibility, or an entry handed out again could be sent while older ones are held. One that fails stays in
+     * SQS and comes back when its visibility lapses.
+     */
+    private void hold(List<Waiting> entries) throws InterruptedException {
+        if (entries.size() == 1) {
+            held.hold(entries.getFirst().entry());
+            return;
+        }
+        for (int from = 0; from < entries.size(); from += HOLDS_PER_STEP) {
+            List<Thread> holders = new ArrayList<>(HOLDS_PER_STEP);
+            for (Waiting w : entries.subList(from, Math.min(entries.size(), from + HOLDS_PER_STEP))) {
+                holders.add(Thread.ofVirtual().name("hold-" + w.id()).start(() -> {
+                    try {
+                        held.hold(w.entry());
+                    } catch (RuntimeException e) {
+                        LOG.debugf("Holding message=%s failed; it comes back from SQS: %s", w.id(), e.getMessage());
+                    }
+                }));
+            }
+            for (Thread holder : holders) {
+                holder.join();
+            }
+        }
+    }
+
+    /** Entries (waiting or still to be held) whose SQS visibility runs out soon; called with the lock held. */
     private List<Waiting> dueForExtension() {
         // Renew when a third of the visibility is left, so a slow renewal never lets an entry slip out.
         long soon = System.nanoTime() + settings.visibility().toNanos() / 3;
         List<Waiting> due = new ArrayList<>();
         for (Waiting w : waiting) {
+            if (w.visibleUntilNanos() < soon) {
+                due.add(w);
+            }
+        }
+        for (Waiting w : overflow) {
             if (w.visibleUntilNanos() < soon) {
                 due.add(w);
             }
@@ -329,6 +364,8 @@ final class DeviceLane {
             try {
                 if (waiting.remove(w) && ok) {
                     waiting.add(renewed);
+                } else if (overflow.remove(w) && ok) {
+                    overflow.add(renewed);
                 }
             } finally {
                 lock.unlock();

@@ -1,20 +1,35 @@
 package dev.parley.lambda;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.aws.AwsConfig;
+import dev.parley.common.Blocking;
+import dev.parley.common.Priority;
+import dev.parley.config.ParleyConfig;
+import dev.parley.device.DeviceService;
+import dev.parley.jobs.DeadLetterRedriveJob;
+import dev.parley.jobs.lambda.DeadLetterRedriveHandler;
 import dev.parley.jobs.lambda.JobHandlers;
 import dev.parley.jobs.lambda.JobResult;
 import dev.parley.jobs.lambda.QueueRepairHandler;
 import dev.parley.jobs.lambda.SchedulePromotionHandler;
 import dev.parley.connector.Connector;
+import dev.parley.message.MessageRecord;
+import dev.parley.message.MessageStore;
+import dev.parley.queue.QueueAddress;
+import dev.parley.queue.QueuedMessage;
 import dev.parley.support.Api;
 import dev.parley.support.ApiRoleOnly;
 import dev.parley.support.FlakyOutboundQueue;
 import dev.parley.support.TestClock;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -46,6 +61,21 @@ class JobHandlersTest {
     FlakyOutboundQueue queue;
     @Inject
     Connector connector;
+
+    @Inject
+    DeadLetterRedriveHandler redrive;
+    @Inject
+    MessageStore store;
+    @Inject
+    SqsAsyncClient sqs;
+    @Inject
+    ObjectMapper json;
+    @Inject
+    AwsConfig aws;
+    @Inject
+    ParleyConfig parley;
+    @Inject
+    MeterRegistry metrics;
 
     @BeforeEach
     void startConnector() {
@@ -87,5 +117,36 @@ class JobHandlersTest {
         assertThat(result).isEqualTo(new JobResult(JobHandlers.QUEUE_REPAIR, 1));
         Api.awaitStatus(tenant.token(), id, "delivered", Duration.ofSeconds(20));
         Api.message(tenant.token(), id).then().body("attempts", equalTo(1));
+    }
+
+    @Test
+    void the_dead_letter_redrive_handler_moves_a_dead_lettered_entry_back_and_counts_it() throws Exception {
+        Api.Tenant tenant = Api.newAccount();
+        String device = Api.newDevice(tenant.token(), "business");
+        queue.failNextEnqueues(1); // the record is stored but has no queue entry: the repair job is off here
+        String id = Api.send(tenant.token(), Map.of("phone", "+447911123001", "message", "dead-lettered"));
+        MessageRecord record = Blocking.await(store.get(id));
+        QueueAddress address = new QueueAddress(DeviceService.shardOf(device, parley.shards()), Priority.normal);
+        String deadLetters = Blocking.await(sqs.getQueueUrl(b -> b.queueName(address.deadLetterName(aws.queuePrefix()))))
+                .queueUrl();
+        String body = json.writeValueAsString(new QueuedMessage(id, record.accountId(), device,
+                record.createdAt().toEpochMilli()));
+        Blocking.await(sqs.sendMessage(b -> b.queueUrl(deadLetters).messageBody(body)));
+        double before = redriven();
+
+        JobResult result = redrive.handleRequest(SCHEDULED_EVENT, null);
+
+        // At least ours: another test of this profile may have left dead letters too.
+        assertThat(result.job()).isEqualTo(JobHandlers.DEAD_LETTER_REDRIVE);
+        assertThat(result.processed()).isGreaterThanOrEqualTo(1);
+        assertThat(redriven()).isEqualTo(before + result.processed());
+        Api.awaitStatus(tenant.token(), id, "delivered", Duration.ofSeconds(20));
+        Api.message(tenant.token(), id).then().body("attempts", equalTo(1));
+    }
+
+    /** The redrive metric for normal priority; registered with the job, so 0 before the job first ran. */
+    private double redriven() {
+        Counter counter = metrics.find(DeadLetterRedriveJob.METRIC).tag("priority", "normal").counter();
+        return counter == null ? 0 : counter.count();
     }
 }
