@@ -6,6 +6,8 @@ import dev.parley.support.ParleyProcess;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -179,9 +181,16 @@ class CrashIT {
 
     /** Waits until every message of the batch is delivered, then checks what the network saw and prints figures. */
     private void finish(String scenario, Batch batch, int seenAtCrash, Instant restarted) {
-        Api.await(() -> statuses(batch).getOrDefault("delivered", 0L) == ACCEPTED ? true : null, DRAIN_TIMEOUT,
-                () -> scenario + ": every message delivered; statuses " + statuses(batch) + ", network saw "
-                        + network.sends(batch.ids()).size() + " sends\n" + app.logTail(40));
+        // a listing that fails while the app restarts or its stores recover is asked again
+        try {
+            Awaitility.await(scenario + ": every message delivered").atMost(DRAIN_TIMEOUT)
+                    .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                    .until(() -> statuses(batch).getOrDefault("delivered", 0L) == ACCEPTED);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(scenario + ": not every message delivered within " + DRAIN_TIMEOUT + "; statuses "
+                    + statuses(batch) + ", network saw " + network.sends(batch.ids()).size() + " sends\n"
+                    + app.logTail(40), e);
+        }
         List<NetworkRecord.Send> sends = network.sends(batch.ids());
         Map<String, Long> perMessage = sends.stream()
                 .collect(Collectors.groupingBy(NetworkRecord.Send::messageId, Collectors.counting()));
