@@ -37,6 +37,6 @@ record NetworkRecord(Path file) {
         return Api.await(() -> {
             int seen = sends(messageIds).size();
             return seen >= count ? seen : null;
-        }, Duration.ofMinutes(2), () -> count + " sends seen by the network; it saw " + sends(messageIds).size());
+        }, Duration.ofMinutes(5), () -> count + " sends seen by the network; it saw " + sends(messageIds).size());
     }
 }
