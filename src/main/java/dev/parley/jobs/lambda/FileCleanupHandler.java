@@ -14,7 +14,7 @@ import java.util.Map;
 public class FileCleanupHandler implements RequestHandler<Map<String, Object>, JobResult> {
 
     /** The handler's name (QUARKUS_LAMBDA_HANDLER), listed in {@link JobHandlers#ALL}. */
-    public static final String NAME = "file-cleanup";
+    public static final String NAME = JobHandlers.FILE_CLEANUP;
 
     private final FileCleanupJob job;
 

@@ -9,7 +9,7 @@ public final class JobHandlers {
     public static final String QUEUE_REPAIR = "queue-repair";
     public static final String WEBHOOK_DISPATCH = "webhook-dispatch";
     public static final String DEAD_LETTER_REDRIVE = "dead-letter-redrive";
-    public static final String FILE_CLEANUP = FileCleanupHandler.NAME;
+    public static final String FILE_CLEANUP = "file-cleanup";
     public static final List<String> ALL = List.of(SCHEDULE_PROMOTION, QUEUE_REPAIR, WEBHOOK_DISPATCH,
             DEAD_LETTER_REDRIVE, FILE_CLEANUP);
 
