@@ -51,6 +51,21 @@ public interface ConnectorConfig {
     @WithDefault("2s")
     Duration retryBackoff();
 
+    /**
+     * How long a claim on a message lets one sender finish its attempt (send and record the outcome) before
+     * another may look at it again; far longer than a send takes (ADR 0008).
+     */
+    @WithDefault("5m")
+    Duration claimLease();
+
+    /** Retries of a failed write of a send's outcome (sent, failed, back to queued) before it is left to the lease. */
+    @WithDefault("6")
+    int outcomeRetries();
+
+    /** Delay before the first retry of an outcome write; doubles per retry. */
+    @WithDefault("100ms")
+    Duration outcomeRetryDelay();
+
     /** Attempts after a transient driver failure before the message fails. */
     @WithDefault("5")
     int retries();

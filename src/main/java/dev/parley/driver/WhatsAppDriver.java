@@ -1,5 +1,7 @@
 package dev.parley.driver;
 
+import java.time.Instant;
+
 /**
  * The one seam between Parley and the WhatsApp network; the engine is chosen by {@code parley.driver.type}
  * ({@link DriverConfig}). A connector starts a session per device it owns; everything the network does comes
@@ -27,4 +29,13 @@ public interface WhatsAppDriver {
      * for it may reach the listener before this returns.
      */
     SendResult send(String deviceId, OutboundMessage message);
+
+    /**
+     * Whether the device sent the message with our id {@code messageId} at or after {@code since}, when an earlier
+     * attempt's outcome was lost. An engine answers {@link PastSend.NotSent} only when it is certain; the default
+     * is {@link PastSend.Unknown}, and then the message is never sent again (at most once, ADR 0008).
+     */
+    default PastSend lookUpSend(String deviceId, String messageId, Instant since) {
+        return new PastSend.Unknown();
+    }
 }

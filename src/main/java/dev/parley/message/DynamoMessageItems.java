@@ -24,6 +24,8 @@ final class DynamoMessageItems {
     static final String DUE = "due";
     /** Device of a record held outside SQS while that device is offline (index {@code held-device}). */
     static final String HELD_DEVICE = "heldDevice";
+    /** Epoch millis until which a processing record's claim runs (a number, so conditions compare it). */
+    static final String CLAIM_UNTIL = "claimUntil";
     /** Sort key of the account, device, unconfirmed and held indexes. */
     static final String CREATED = "created";
 
@@ -93,6 +95,9 @@ final class DynamoMessageItems {
         if (r.expiresAt() != null) {
             item.put("expiresAt", Attr.s(r.expiresAt().toString()));
         }
+        if (r.claimUntil() != null) {
+            item.put(CLAIM_UNTIL, Attr.n(r.claimUntil().toEpochMilli()));
+        }
         return item;
     }
 
@@ -148,7 +153,8 @@ final class DynamoMessageItems {
                 instant(item, "sentAt"),
                 instant(item, "deliveredAt"),
                 instant(item, "readAt"),
-                instant(item, "failedAt"));
+                instant(item, "failedAt"),
+                item.containsKey(CLAIM_UNTIL) ? Instant.ofEpochMilli(Long.parseLong(item.get(CLAIM_UNTIL).n())) : null);
     }
 
     private static MessageContent content(Map<String, AttributeValue> item) {

@@ -43,7 +43,8 @@ final class DynamoMessageUpdates {
     /**
      * Moves a message to {@code to} if its current status is one of {@code from}, setting {@code set} and
      * removing {@code remove} too, then appends the event the step raises. False, with nothing changed,
-     * when the condition fails.
+     * when the condition fails. From {@code processing} to a status that {@linkplain MessageStatus#overridesClaim
+     * overrides a claim}, the claim must have lapsed at {@code now}.
      */
     Uni<Boolean> transition(String id, Set<MessageStatus> from, MessageStatus to, Instant now,
                             Map<String, AttributeValue> set, Set<String> remove) {
@@ -55,7 +56,8 @@ final class DynamoMessageUpdates {
             changes.put(stamp, Attr.s(now.toString()));
         }
         String eventType = eventType(from, to);
-        return update(id, from, changes, remove, true).flatMap(item -> {
+        Instant lapsedBy = to.overridesClaim() && from.contains(MessageStatus.processing) ? now : null;
+        return update(id, from, lapsedBy, changes, remove, true).flatMap(item -> {
             if (item == null) {
                 return Uni.createFrom().item(false);
             }
@@ -73,7 +75,10 @@ final class DynamoMessageUpdates {
         });
     }
 
-    /** The event a transition raises, or null: promotion and claiming are internal steps. */
+    /**
+     * The event a transition raises, or null: promotion and a first claim are internal steps; a re-claim of a
+     * lapsed claim is a retry.
+     */
     static String eventType(Set<MessageStatus> from, MessageStatus to) {
         return switch (to) {
             case sent -> EventTypes.MESSAGE_OUT_SENT;
@@ -84,6 +89,7 @@ final class DynamoMessageUpdates {
             case removed -> EventTypes.MESSAGE_OUT_REMOVED;
             case queued -> from.contains(MessageStatus.processing) && !from.contains(MessageStatus.scheduled)
                     ? EventTypes.MESSAGE_OUT_RETRY : null;
+            case processing -> from.equals(Set.of(MessageStatus.processing)) ? EventTypes.MESSAGE_OUT_RETRY : null;
             default -> null;
         };
     }
@@ -93,12 +99,16 @@ final class DynamoMessageUpdates {
      * false, with nothing changed, when the condition fails.
      */
     Uni<Boolean> mark(String id, Set<MessageStatus> when, Map<String, AttributeValue> set, Set<String> remove) {
-        return update(id, when, set, remove, false).map(item -> item != null);
+        return update(id, when, null, set, remove, false).map(item -> item != null);
     }
 
-    /** The one conditional update; answers the new item (or an empty map) on success, null on a failed condition. */
-    private Uni<Map<String, AttributeValue>> update(String id, Set<MessageStatus> when, Map<String, AttributeValue> set,
-                                                    Set<String> remove, boolean returnNew) {
+    /**
+     * The one conditional update; answers the new item (or an empty map) on success, null on a failed condition.
+     * With {@code lapsedBy}, a {@code processing} record matches only if its claim ended before that instant.
+     */
+    private Uni<Map<String, AttributeValue>> update(String id, Set<MessageStatus> when, Instant lapsedBy,
+                                                    Map<String, AttributeValue> set, Set<String> remove,
+                                                    boolean returnNew) {
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();
         names.put("#status", "status");
@@ -123,17 +133,11 @@ final class DynamoMessageUpdates {
             }
             expression.append(expression.isEmpty() ? "" : " ").append("REMOVE ").append(String.join(", ", removed));
         }
-        List<String> allowed = new ArrayList<>();
-        int j = 0;
-        for (MessageStatus status : when) {
-            values.put(":w" + j, Attr.s(status.name()));
-            allowed.add(":w" + j++);
-        }
         UpdateItemRequest request = UpdateItemRequest.builder()
                 .tableName(tables.messages())
                 .key(Map.of("id", Attr.s(id)))
                 .updateExpression(expression.toString())
-                .conditionExpression("attribute_exists(id) AND #status IN (" + String.join(", ", allowed) + ")")
+                .conditionExpression(condition(when, lapsedBy, names, values))
                 .expressionAttributeNames(names)
                 .expressionAttributeValues(values)
                 .returnValues(returnNew ? ReturnValue.ALL_NEW : ReturnValue.NONE)
@@ -141,6 +145,34 @@ final class DynamoMessageUpdates {
         return Uni.createFrom().completionStage(() -> dynamo.updateItem(request))
                 .map(response -> response.hasAttributes() ? response.attributes() : Map.<String, AttributeValue>of())
                 .onFailure(DynamoMessageUpdates::conditionFailed).recoverWithNull();
+    }
+
+    /** The record exists and its status is one of {@code when}; a processing one only with a claim lapsed by then. */
+    private static String condition(Set<MessageStatus> when, Instant lapsedBy, Map<String, String> names,
+                                    Map<String, AttributeValue> values) {
+        List<String> allowed = new ArrayList<>();
+        int j = 0;
+        for (MessageStatus status : when) {
+            if (lapsedBy == null || status != MessageStatus.processing) {
+                values.put(":w" + j, Attr.s(status.name()));
+                allowed.add(":w" + j++);
+            }
+        }
+        List<String> alternatives = new ArrayList<>();
+        if (!allowed.isEmpty()) {
+            alternatives.add("#status IN (" + String.join(", ", allowed) + ")");
+        }
+        if (lapsedBy != null) {
+            names.put("#claimUntil", DynamoMessageItems.CLAIM_UNTIL);
+            values.put(":processing", Attr.s(MessageStatus.processing.name()));
+            values.put(":lapsedBy", Attr.n(lapsedBy.toEpochMilli()));
+            // A claim written before claims had a lease (no claimUntil) counts as lapsed.
+            alternatives.add("#status = :processing AND (attribute_not_exists(#claimUntil) OR #claimUntil <= :lapsedBy)");
+        }
+        if (alternatives.size() == 1) {
+            return "attribute_exists(id) AND " + alternatives.getFirst();
+        }
+        return "attribute_exists(id) AND (" + alternatives.get(0) + " OR (" + alternatives.get(1) + "))";
     }
 
     /** Whether a failed write failed only on its condition. */

@@ -18,6 +18,7 @@ import java.time.Instant;
  * @param waId      the id WhatsApp gave the sent message, used to match receipts
  * @param deliverAt not sent before this instant; null means now
  * @param expiresAt never sent after this instant; null means never expires
+ * @param claimUntil while {@code processing}: until when the sender that claimed it owns the attempt; null otherwise
  */
 public record MessageRecord(
         String id,
@@ -43,7 +44,8 @@ public record MessageRecord(
         Instant sentAt,
         Instant deliveredAt,
         Instant readAt,
-        Instant failedAt) {
+        Instant failedAt,
+        Instant claimUntil) {
 
     /** The recipient as the driver addresses it: a phone number or a group id. */
     public String recipient() {
@@ -53,6 +55,14 @@ public record MessageRecord(
     /** Whether the message may no longer be sent at {@code now}. */
     public boolean expiredAt(Instant now) {
         return expiresAt != null && !now.isBefore(expiresAt);
+    }
+
+    /**
+     * Whether the record is claimed by a sender whose claim still runs at {@code now}: nobody else may send it,
+     * expire it or remove it until the claim ends or lapses. A claim written before claims had a lease has lapsed.
+     */
+    public boolean claimedAt(Instant now) {
+        return status == MessageStatus.processing && claimUntil != null && now.isBefore(claimUntil);
     }
 
     /** Whether the message may be sent at {@code now} as far as its schedule goes. */

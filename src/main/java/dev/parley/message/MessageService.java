@@ -168,7 +168,7 @@ public class MessageService {
         return new MessageRecord(id, accountId, device.id, device.shard, draft.phone(), draft.group(),
                 draft.content(), draft.reference(), draft.quote(), quotedWaId, draft.priority(),
                 later ? MessageStatus.scheduled : MessageStatus.queued, draft.retries(), 0, null, null, now, now,
-                draft.deliverAt(), draft.expiresAt(), null, null, null, null);
+                draft.deliverAt(), draft.expiresAt(), null, null, null, null, null);
     }
 
     /**

@@ -15,10 +15,12 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static dev.parley.message.DynamoMessageItems.CLAIM_UNTIL;
 import static dev.parley.message.DynamoMessageItems.HELD_DEVICE;
 import static dev.parley.message.DynamoMessageItems.SCHEDULE_MARKS;
 import static dev.parley.message.DynamoMessageItems.UNCONFIRMED;
@@ -35,8 +37,11 @@ public class MessageStore {
 
     private static final Set<MessageStatus> ANY = EnumSet.allOf(MessageStatus.class);
     private static final Set<MessageStatus> QUEUED = EnumSet.of(MessageStatus.queued);
+    private static final Set<MessageStatus> PROCESSING = EnumSet.of(MessageStatus.processing);
     /** Marks a record sheds once it is claimed for sending. */
     private static final Set<String> CLAIM_REMOVES = Set.of(UNCONFIRMED, HELD_DEVICE);
+    /** What a record sheds when its claim ends: the claim, and any waiting mark (a final status waits nowhere). */
+    private static final Set<String> FINAL_REMOVES = withClaim(WAITING_MARKS);
 
     private final DynamoDbAsyncClient dynamo;
     private final DynamoTables tables;
@@ -204,42 +209,59 @@ public class MessageStore {
                 SCHEDULE_MARKS);
     }
 
-    /** Claims a queued record for sending (queued → processing). */
-    public Uni<Boolean> claim(String id, Instant now) {
-        return transition(id, MessageStatus.processing, now, Map.of(), CLAIM_REMOVES);
+    /**
+     * Claims a queued record for sending (queued → processing) until {@code claimUntil}, as its {@code attempt}-th
+     * attempt. While the claim runs, nobody else may claim, expire or remove the record.
+     */
+    public Uni<Boolean> claim(String id, int attempt, Instant now, Instant claimUntil) {
+        return updates.transition(id, QUEUED, MessageStatus.processing, now, claimSet(attempt, claimUntil),
+                CLAIM_REMOVES);
+    }
+
+    /**
+     * Claims a record whose earlier claim lapsed unfinished (processing → processing) as its {@code attempt}-th
+     * attempt, raising a retry event; false while the earlier claim still runs.
+     */
+    public Uni<Boolean> reclaim(String id, int attempt, Instant now, Instant claimUntil) {
+        return updates.transition(id, PROCESSING, MessageStatus.processing, now, claimSet(attempt, claimUntil),
+                CLAIM_REMOVES);
+    }
+
+    private static Map<String, AttributeValue> claimSet(int attempt, Instant claimUntil) {
+        return Map.of("attempts", Attr.n(attempt), CLAIM_UNTIL, Attr.n(claimUntil.toEpochMilli()));
     }
 
     /** Records a send WhatsApp accepted, with the id it gave the message. */
     public Uni<Boolean> markSent(String id, String waId, int attempts, Instant now) {
         return transition(id, MessageStatus.sent, now,
-                Map.of("waId", Attr.s(waId), "attempts", Attr.n(attempts)), Set.of());
+                Map.of("waId", Attr.s(waId), "attempts", Attr.n(attempts)), Set.of(CLAIM_UNTIL));
     }
 
     /** Returns a claimed record to its queue after a transient failure, for a later attempt. */
     public Uni<Boolean> requeue(String id, int attempts, String reason, Instant now) {
         return transition(id, MessageStatus.queued, now,
-                Map.of("attempts", Attr.n(attempts), "failureReason", Attr.s(reason)), Set.of());
+                Map.of("attempts", Attr.n(attempts), "failureReason", Attr.s(reason)), Set.of(CLAIM_UNTIL));
     }
 
     /** Fails a record after {@code attempts} send attempts. */
     public Uni<Boolean> markFailed(String id, int attempts, String reason, Instant now) {
         return transition(id, MessageStatus.failed, now,
-                Map.of("attempts", Attr.n(attempts), "failureReason", Attr.s(reason)), WAITING_MARKS);
+                Map.of("attempts", Attr.n(attempts), "failureReason", Attr.s(reason)), FINAL_REMOVES);
     }
 
     /** Fails a record that was never attempted here (its attempts stay as they are). */
     public Uni<Boolean> markFailed(String id, String reason, Instant now) {
-        return transition(id, MessageStatus.failed, now, Map.of("failureReason", Attr.s(reason)), WAITING_MARKS);
+        return transition(id, MessageStatus.failed, now, Map.of("failureReason", Attr.s(reason)), FINAL_REMOVES);
     }
 
-    /** Expires a waiting record whose expiration passed. */
+    /** Expires a waiting record whose expiration passed, or a processing one whose claim lapsed. */
     public Uni<Boolean> expire(String id, Instant now) {
-        return transition(id, MessageStatus.expired, now, Map.of(), WAITING_MARKS);
+        return transition(id, MessageStatus.expired, now, Map.of(), FINAL_REMOVES);
     }
 
-    /** Removes a waiting record at its owner's request. */
+    /** Removes a waiting record at its owner's request, or a processing one whose claim lapsed. */
     public Uni<Boolean> remove(String id, Instant now) {
-        return transition(id, MessageStatus.removed, now, Map.of(), WAITING_MARKS);
+        return transition(id, MessageStatus.removed, now, Map.of(), FINAL_REMOVES);
     }
 
     /** Records a delivery or read receipt of a sent message. */
@@ -253,6 +275,12 @@ public class MessageStore {
     private Uni<Boolean> transition(String id, MessageStatus to, Instant now, Map<String, AttributeValue> set,
                                     Set<String> remove) {
         return updates.transition(id, to.predecessors(), to, now, set, remove);
+    }
+
+    private static Set<String> withClaim(Set<String> marks) {
+        Set<String> all = new HashSet<>(marks);
+        all.add(CLAIM_UNTIL);
+        return Set.copyOf(all);
     }
 
     /** Whether {@code failure} is a lost conditional write: the record was already there, or had moved on. */

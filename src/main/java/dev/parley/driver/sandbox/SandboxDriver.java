@@ -6,6 +6,7 @@ import dev.parley.driver.DriverListener;
 import dev.parley.driver.IncomingMessage;
 import dev.parley.driver.LinkingCode;
 import dev.parley.driver.OutboundMessage;
+import dev.parley.driver.PastSend;
 import dev.parley.driver.Receipt;
 import dev.parley.driver.SendResult;
 import dev.parley.driver.WhatsAppDriver;
@@ -72,9 +73,12 @@ public class SandboxDriver implements WhatsAppDriver {
     private final ScheduledExecutorService events = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("sandbox-network").daemon().factory());
     private volatile DriverListener listener;
+    /** The network's memory of sends begins here: nothing sent before is known. */
+    private final Instant memorySince;
 
     public SandboxDriver(SandboxConfig config, Clock clock) {
         this.clock = clock;
+        this.memorySince = clock.instant();
         this.notOnWhatsapp = Pattern.compile(config.notOnWhatsapp());
         this.transientFailure = Pattern.compile(config.transientFailure());
         this.sendLatency = config.sendLatency();
@@ -155,6 +159,18 @@ public class SandboxDriver implements WhatsAppDriver {
                     TimeUnit.MILLISECONDS);
         }
         return new SendResult.Sent(waId);
+    }
+
+    /** Answers from the sent history: certain only while it still holds everything the device sent since then. */
+    @Override
+    public PastSend lookUpSend(String deviceId, String messageId, Instant since) {
+        SentHistory history = sent.get(deviceId);
+        String waId = history == null ? null : history.waIdOf(messageId);
+        if (waId != null) {
+            return new PastSend.Sent(waId);
+        }
+        boolean complete = !since.isBefore(memorySince) && (history == null || history.keepsAllSince(since));
+        return complete ? new PastSend.NotSent() : new PastSend.Unknown();
     }
 
     /** Switches a device's reachability, as if its phone lost or regained its connection. */

@@ -1,5 +1,6 @@
 package dev.parley.driver.sandbox;
 
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
 
@@ -8,6 +9,8 @@ final class SentHistory {
 
     private final int capacity;
     private final ArrayDeque<SandboxDriver.SentMessage> messages = new ArrayDeque<>();
+    /** When the newest forgotten message was sent, or null: what is kept is complete after this. */
+    private Instant forgottenUpTo;
 
     SentHistory(int capacity) {
         if (capacity < 1) {
@@ -19,7 +22,7 @@ final class SentHistory {
     /** Records a send, forgetting the oldest when full; no copy of the rest. */
     synchronized void add(SandboxDriver.SentMessage message) {
         if (messages.size() == capacity) {
-            messages.removeFirst();
+            forgottenUpTo = messages.removeFirst().at();
         }
         messages.addLast(message);
     }
@@ -27,6 +30,11 @@ final class SentHistory {
     /** A copy of what is kept, oldest first. */
     synchronized List<SandboxDriver.SentMessage> snapshot() {
         return List.copyOf(messages);
+    }
+
+    /** Whether every message sent at or after {@code since} is still kept. */
+    synchronized boolean keepsAllSince(Instant since) {
+        return forgottenUpTo == null || forgottenUpTo.isBefore(since);
     }
 
     /** WhatsApp's id of a kept message, by our id, or null (never sent, or forgotten). */
