@@ -27,6 +27,8 @@ final class NetworkLog implements AutoCloseable {
     private final FileChannel channel;
     /** WhatsApp ids of the sends of earlier processes, by device; each device's are handed out once. */
     private final Map<String, List<String>> earlier = new ConcurrentHashMap<>();
+    /** The WhatsApp id of every send in the file, by message id: the network's answer to "did this go out?". */
+    private final Map<String, String> waIds = new ConcurrentHashMap<>();
 
     NetworkLog(Path file) {
         this.file = file;
@@ -39,6 +41,7 @@ final class NetworkLog implements AutoCloseable {
                     String[] fields = line.split("\t");
                     if (fields.length == 4) {
                         earlier.computeIfAbsent(fields[1], device -> new ArrayList<>()).add(fields[3]);
+                        waIds.put(fields[2], fields[3]);
                     }
                 }
             }
@@ -61,6 +64,12 @@ final class NetworkLog implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot append to the sandbox network log " + file, e);
         }
+        waIds.put(message.messageId(), message.waId());
+    }
+
+    /** The WhatsApp id the network gave the message, by this process or an earlier one; null if it never went out. */
+    String waIdOf(String messageId) {
+        return waIds.get(messageId);
     }
 
     /** The WhatsApp ids of the device's sends by earlier processes, the first time it is asked; then none. */

@@ -164,6 +164,11 @@ public class SandboxDriver implements WhatsAppDriver {
     /** Answers from the sent history: certain only while it still holds everything the device sent since then. */
     @Override
     public PastSend lookUpSend(String deviceId, String messageId, Instant since) {
+        if (networkLog.isPresent()) {
+            // The durable log holds every send of every process: it answers for sends before a crash too.
+            String logged = networkLog.get().waIdOf(messageId);
+            return logged != null ? new PastSend.Sent(logged) : new PastSend.NotSent();
+        }
         SentHistory history = sent.get(deviceId);
         String waId = history == null ? null : history.waIdOf(messageId);
         if (waId != null) {
