@@ -86,10 +86,13 @@ class CrashIT {
                 // a dead process's shards come back within seconds, its entries within the visibility timeout
                 "parley.connector.lease-duration", "3s",
                 "parley.connector.heartbeat", "1s",
-                "parley.connector.visibility-timeout", "30s",
+                "parley.connector.visibility-timeout", "10s",
                 "parley.connector.poll-wait", "1s",
                 "parley.connector.device-refresh", "500ms",
                 "parley.connector.retry-backoff", "200ms"));
+        // a claim cut short by the kill is looked at again (and settled from the network log) within seconds
+        properties.put("parley.connector.claim-lease", "10s");
+        properties.put("vertx.disableURIValidation", "true");
         app = new ParleyProcess(jar, dir.resolve("app.log"), freePort(), env, properties);
         app.start();
         RestAssured.baseURI = "http://127.0.0.1";
