@@ -28,6 +28,27 @@ public final class Ids {
         return HexFormat.of().formatHex(bytes);
     }
 
+    /**
+     * The id of something already named elsewhere by {@code key} (an incoming message by its device and WhatsApp
+     * id): the same time and key give the same id, so a retried write stores the same item again.
+     */
+    public static String derived(Instant at, String key) {
+        byte[] bytes = new byte[12];
+        long seconds = at.getEpochSecond();
+        bytes[0] = (byte) (seconds >>> 24);
+        bytes[1] = (byte) (seconds >>> 16);
+        bytes[2] = (byte) (seconds >>> 8);
+        bytes[3] = (byte) seconds;
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            System.arraycopy(digest, 0, bytes, 4, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every JVM has SHA-256", e);
+        }
+        return HexFormat.of().formatHex(bytes);
+    }
+
     public static boolean isId(String value) {
         return value != null && value.matches("[0-9a-f]{24}");
     }

@@ -1,5 +1,7 @@
 package dev.parley.connector;
 
+import dev.parley.common.OutageLog;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
@@ -41,6 +43,7 @@ public class Connector {
     private final DeviceSessions sessions;
     private final ShardPollers pollers;
     private final DriverEvents events;
+    private final OutageLog refreshing = new OutageLog("Refreshing the connector's devices", LOG);
 
     /** Guards the owned shards, their pollers and the device sessions that follow from them. */
     private final ReentrantLock ownership = new ReentrantLock();
@@ -145,6 +148,12 @@ public class Connector {
         return new TreeSet<>(shards);
     }
 
+    /** Whether renewing this connector's shard leases is failing now (so it may lose its shards). */
+    public boolean leasesFailing() {
+        ShardLeases current = leases;
+        return current != null && current.renewalFailing();
+    }
+
     /** This run's lease owner id (name plus a random suffix), or null before the first start. */
     public String owner() {
         return owner;
@@ -214,10 +223,11 @@ public class Connector {
                 if (++round % RELEASE_SWEEP_EVERY == 0) {
                     sessions.releaseHeldOfOnlineDevices();
                 }
+                refreshing.succeeded();
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                LOG.warn("Device refresh failed; retrying", e);
+                refreshing.failed(e);
             }
         }
     }

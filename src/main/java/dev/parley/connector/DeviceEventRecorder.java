@@ -1,6 +1,7 @@
 package dev.parley.connector;
 
 import dev.parley.common.Blocking;
+import dev.parley.common.OutageLog;
 import dev.parley.device.Device;
 import dev.parley.device.DeviceStatus;
 import dev.parley.driver.IncomingMessage;
@@ -15,10 +16,12 @@ import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
+import java.time.Instant;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Records what the network reported about a device: its status (and releases its held messages when it comes
@@ -29,18 +32,27 @@ import java.util.concurrent.TimeUnit;
 class DeviceEventRecorder {
 
     private static final Logger LOG = Logger.getLogger(DeviceEventRecorder.class);
-    /** A receipt may arrive before its send's outcome (and WhatsApp id) is recorded: look again this often. */
-    private static final Duration RECEIPT_RETRY = Duration.ofMillis(250);
-    /** How many times a receipt for an unknown WhatsApp id is looked up before it is dropped. */
-    private static final int RECEIPT_LOOKUPS = 20;
+    /**
+     * First wait before a receipt or incoming message is tried again: a receipt may arrive before its send's
+     * outcome (and WhatsApp id) is recorded, and a store may be briefly unavailable.
+     */
+    private static final Duration FIRST_RETRY = Duration.ofMillis(250);
+    /** Longest wait between two tries. */
+    private static final Duration MAX_RETRY = Duration.ofSeconds(15);
+    /**
+     * How long a receipt or incoming message is tried before it is given up (and logged as an error): longer than
+     * a store outage the connector rides out, and than a send's outcome write retried through one.
+     */
+    private static final Duration GIVE_UP_AFTER = Duration.ofMinutes(30);
 
+    private final OutageLog recording = new OutageLog("Recording receipts and incoming messages", LOG);
     private final DeviceDirectory directory;
     private final HeldMessages held;
     private final MessageStore store;
     private final InboundHandler inbound;
     private final Clock clock;
     private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofVirtual().name("receipt-retry").factory());
+            Thread.ofPlatform().name("event-retry").daemon().factory());
 
     DeviceEventRecorder(DeviceDirectory directory, HeldMessages held, MessageStore store, InboundHandler inbound,
                         Clock clock) {
@@ -63,44 +75,72 @@ class DeviceEventRecorder {
     }
 
     void receipt(String deviceId, String waId, Receipt receipt) {
-        receipt(deviceId, waId, receipt, 1);
+        retrying("a " + receipt + " receipt on device=" + deviceId, () -> applyReceipt(deviceId, waId, receipt));
     }
 
-    private void receipt(String deviceId, String waId, Receipt receipt, int lookup) {
-        try {
-            String id = Blocking.await(store.findByWaId(waId));
-            if (id == null) {
-                if (lookup < RECEIPT_LOOKUPS) {
-                    later.schedule(() -> receipt(deviceId, waId, receipt, lookup + 1), RECEIPT_RETRY.toMillis(),
-                            TimeUnit.MILLISECONDS);
-                } else {
-                    LOG.debugf("Receipt for unknown waId on device=%s", deviceId);
-                }
-                return;
-            }
-            MessageRecord record = Blocking.await(store.get(id));
-            if (record == null || !deviceId.equals(record.deviceId())) {
-                // A WhatsApp id is only unique per device: a receipt never moves another device's message.
-                LOG.debugf("Receipt on device=%s for message=%s of another device ignored", deviceId, id);
-                return;
-            }
-            MessageStatus to = receipt == Receipt.read ? MessageStatus.read : MessageStatus.delivered;
-            Blocking.await(store.recordReceipt(id, to, clock.instant()));
-        } catch (RuntimeException e) {
-            LOG.warnf(e, "Could not record %s receipt on device=%s", receipt, deviceId);
+    /** Whether the receipt is settled: applied, or for a message it can never apply to. */
+    private boolean applyReceipt(String deviceId, String waId, Receipt receipt) {
+        String id = Blocking.await(store.findByWaId(waId));
+        if (id == null) {
+            return false;
         }
+        MessageRecord record = Blocking.await(store.get(id));
+        if (record == null || !deviceId.equals(record.deviceId())) {
+            // A WhatsApp id is only unique per device: a receipt never moves another device's message.
+            LOG.debugf("Receipt on device=%s for message=%s of another device ignored", deviceId, id);
+            return true;
+        }
+        MessageStatus to = receipt == Receipt.read ? MessageStatus.read : MessageStatus.delivered;
+        Blocking.await(store.recordReceipt(id, to, clock.instant()));
+        return true;
     }
 
     void incoming(String deviceId, IncomingMessage message) {
-        try {
+        retrying("an incoming message on device=" + deviceId, () -> {
             Device device = directory.find(deviceId);
             if (device == null) {
                 LOG.debugf("Incoming message for unknown device=%s dropped", deviceId);
-                return;
+                return true;
             }
             inbound.handle(device, directory.plans().get(device.plan), message);
+            return true;
+        });
+    }
+
+    /**
+     * Runs {@code work} until it answers true, with exponential backoff between tries, for up to
+     * {@link #GIVE_UP_AFTER}; failures are one outage for the log, so an unavailable store stays quiet.
+     */
+    private void retrying(String what, Supplier<Boolean> work) {
+        attempt(what, work, clock.instant(), FIRST_RETRY, false);
+    }
+
+    private void attempt(String what, Supplier<Boolean> work, Instant since, Duration wait, boolean failedBefore) {
+        boolean failed = false;
+        try {
+            if (work.get()) {
+                recording.succeeded();
+                if (failedBefore) {
+                    LOG.debugf("Recorded %s after retrying since %s", what, since);
+                }
+                return;
+            }
         } catch (RuntimeException e) {
-            LOG.warnf(e, "Could not record an incoming message on device=%s", deviceId);
+            failed = true;
+            recording.failed(e);
+        }
+        if (Duration.between(since, clock.instant()).compareTo(GIVE_UP_AFTER) > 0) {
+            LOG.errorf("Gave up recording %s after trying since %s", what, since);
+            return;
+        }
+        boolean logged = failedBefore || failed;
+        Duration next = wait.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : wait.multipliedBy(2);
+        try {
+            // The timer thread only hands the next try to a virtual thread, so a slow store delays no other.
+            later.schedule(() -> Thread.startVirtualThread(() -> attempt(what, work, since, next, logged)),
+                    wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debugf("Connector stopping: %s not retried", what);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.parley.connector;
 
+import dev.parley.common.OutageLog;
+
 import com.amazonaws.services.dynamodbv2.AcquireLockOptions;
 import com.amazonaws.services.dynamodbv2.AmazonDynamoDBLockClient;
 import com.amazonaws.services.dynamodbv2.AmazonDynamoDBLockClientOptions;
@@ -74,6 +76,8 @@ public final class ShardLeases {
     static final String MEMBER = "member-";
 
     private static final Logger LOG = Logger.getLogger(ShardLeases.class);
+    /** Renewal failures as one outage, logged when it starts and when it ends rather than every heartbeat. */
+    private final OutageLog renewing = new OutageLog("Renewing the shard leases", LOG);
     private static final Duration JOIN = Duration.ofSeconds(10);
     /** Put in {@link #lost} to wake the balancer for stopping: never interrupt a thread that may be mid-request. */
     private static final int WAKE = -1;
@@ -130,6 +134,11 @@ public final class ShardLeases {
     }
 
     /** The shards whose lease this connector holds now. */
+    /** Whether renewing the leases is failing now, so that they may lapse. */
+    public boolean renewalFailing() {
+        return renewing.failing();
+    }
+
     public SortedSet<Integer> held() {
         return new TreeSet<>(held.keySet());
     }
@@ -214,7 +223,7 @@ public final class ShardLeases {
                 if (!running) {
                     return;
                 }
-                LOG.warnf(e, "Lease round of owner=%s failed; retrying", owner);
+                renewing.failed(e);
             }
         }
     }
@@ -364,6 +373,7 @@ public final class ShardLeases {
     private void heartbeatLoop() {
         while (running) {
             long started = System.nanoTime();
+            RuntimeException failure = null;
             LockItem member = membership.get();
             if (member != null) {
                 try {
@@ -372,7 +382,7 @@ public final class ShardLeases {
                     membership.compareAndSet(member, null);
                     LOG.warnf("Membership lease of owner=%s lapsed; registering again", owner);
                 } catch (RuntimeException e) {
-                    LOG.warnf("Renewing the membership of owner=%s failed: %s", owner, e.getMessage());
+                    failure = e;
                 }
             }
             for (Map.Entry<Integer, LockItem> lease : held.entrySet()) {
@@ -384,8 +394,13 @@ public final class ShardLeases {
                         lost.add(lease.getKey());
                     }
                 } catch (RuntimeException e) {
-                    LOG.warnf("Renewing the lease of shard=%d failed: %s", lease.getKey(), e.getMessage());
+                    failure = e;
                 }
+            }
+            if (failure != null) {
+                renewing.failed(failure);
+            } else {
+                renewing.succeeded();
             }
             long left = heartbeat.toNanos() - (System.nanoTime() - started);
             try {

@@ -1,5 +1,6 @@
 package dev.parley.connector;
 
+import dev.parley.common.OutageLog;
 import dev.parley.common.Priority;
 import dev.parley.queue.OutboundQueue;
 import dev.parley.queue.QueueAddress;
@@ -20,6 +21,8 @@ import java.util.function.IntPredicate;
 final class ShardPollers {
 
     private static final Logger LOG = Logger.getLogger(ShardPollers.class);
+    /** Every poller's failures as one outage: a queue outage is logged when it starts and when it ends. */
+    private final OutageLog polling = new OutageLog("Polling the outbound queues", LOG);
     private static final Duration JOIN = Duration.ofSeconds(5);
     private static final Duration AFTER_FAILURE = Duration.ofSeconds(1);
 
@@ -66,6 +69,7 @@ final class ShardPollers {
             try {
                 List<ReceivedMessage> batch = queue.receive(address, OutboundQueue.MAX_BATCH, config.pollWait(),
                         config.visibilityTimeout());
+                polling.succeeded();
                 boolean stillOwned = owned.test(address.shard());
                 for (ReceivedMessage entry : batch) {
                     if (stillOwned) {
@@ -78,7 +82,7 @@ final class ShardPollers {
                 if (!owned.test(address.shard()) || Thread.currentThread().isInterrupted()) {
                     return;
                 }
-                LOG.warnf(e, "Polling %s failed; retrying", address);
+                polling.failed(e);
                 try {
                     Thread.sleep(AFTER_FAILURE);
                 } catch (InterruptedException interrupted) {

@@ -42,7 +42,9 @@ public class InboundHandler {
             Blocking.await(store.countHidden(deviceId, incoming.at()));
             return;
         }
-        InboundMessage message = new InboundMessage(Ids.newId(clock.instant()), device.accountId, deviceId,
+        InboundMessage message = new InboundMessage(
+                // Derived from WhatsApp's id: a retried handling stores the same message, not a second one.
+                Ids.derived(incoming.at(), deviceId + "#" + incoming.waId()), device.accountId, deviceId,
                 incoming.chat(), incoming.from(), incoming.text(), incoming.waId(), incoming.quotedWaId(),
                 incoming.at());
         Blocking.await(store.insert(message));

@@ -1,5 +1,7 @@
 package dev.parley.jobs;
 
+import dev.parley.common.OutageLog;
+
 import dev.parley.config.Roles;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,6 +16,9 @@ import org.jboss.logging.Logger;
 public class JobScheduler {
 
     private static final Logger LOG = Logger.getLogger(JobScheduler.class);
+    // A failed run is retried next period; an outage is logged when it starts and when it ends.
+    private final OutageLog promoting = new OutageLog("The schedule promotion job", LOG);
+    private final OutageLog repairing = new OutageLog("The queue repair job", LOG);
 
     private final SchedulePromotionJob promotion;
     private final QueueRepairJob repair;
@@ -30,8 +35,9 @@ public class JobScheduler {
     void promote() {
         try {
             promotion.run();
+            promoting.succeeded();
         } catch (RuntimeException e) {
-            LOG.warn("Schedule promotion failed; it runs again next period", e);
+            promoting.failed(e);
         }
     }
 
@@ -40,8 +46,9 @@ public class JobScheduler {
     void repair() {
         try {
             repair.run();
+            repairing.succeeded();
         } catch (RuntimeException e) {
-            LOG.warn("Queue repair failed; it runs again next period", e);
+            repairing.failed(e);
         }
     }
 

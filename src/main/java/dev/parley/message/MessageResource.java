@@ -39,11 +39,14 @@ public class MessageResource {
         return messages.send(caller.accountId(), request, idempotencyKey).map(MessageView::of);
     }
 
-    /** Up to 500 messages, each validated on its own; the answer lists each one's id or error, in order. */
+    /**
+     * Up to 500 messages, each validated and stored on its own; the answer lists each one's id or error, in order.
+     * With {@code Idempotency-Key} a retry answers the same messages.
+     */
     @POST
     @Path("bulk")
-    public Uni<BulkService.BulkResult> sendBulk(JsonNode body) {
-        return bulk.send(caller.accountId(), body);
+    public Uni<BulkService.BulkResult> sendBulk(JsonNode body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
+        return bulk.send(caller.accountId(), body, idempotencyKey);
     }
 
     @GET

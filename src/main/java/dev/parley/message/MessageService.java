@@ -64,21 +64,20 @@ public class MessageService {
     public Uni<MessageRecord> send(String accountId, SendMessageRequest request, String idempotencyKey) {
         Instant now = clock.instant();
         MessageDraft draft = validator.validate(request, now, "");
-        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
-            throw ApiException.invalid("Idempotency-Key", "Idempotency-Key must be 1 to 200 characters");
-        }
+        String key = idempotencyKey != null ? checkKey(idempotencyKey, "Idempotency-Key")
+                : request.idempotencyKey() != null ? checkKey(request.idempotencyKey(), "idempotencyKey") : null;
         return resolveDevice(accountId, draft.device()).flatMap(device ->
                 devices.plan(device.plan).flatMap(plan -> {
                     checkPlan(plan, draft, "");
                     return quotedWaId(accountId, device, draft);
                 }).flatMap(quotedWaId -> {
                     String id = Ids.newId(now);
-                    if (idempotencyKey == null) {
+                    if (key == null) {
                         return accept(accountId, device, draft, id, now, quotedWaId);
                     }
-                    String fingerprint = TokenHasher.sha256(canonical(request));
+                    String fingerprint = fingerprint(request);
                     Instant keyExpiry = now.plus(settings.idempotencyRetention());
-                    return idempotency.claim(accountId, idempotencyKey.trim(), fingerprint, id, now, keyExpiry)
+                    return idempotency.claim(accountId, key, fingerprint, id, now, keyExpiry)
                             .flatMap(claim -> {
                                 if (claim == null) {
                                     return acceptOnce(accountId, device, draft, id, now, quotedWaId);
@@ -248,9 +247,21 @@ public class MessageService {
                         "No device is online; name the device to queue the message for it"));
     }
 
-    private String canonical(SendMessageRequest request) {
+    /** A trimmed idempotency key of 1 to 200 characters, or a 400 naming where it came from. */
+    static String checkKey(String key, String field) {
+        String trimmed = key.trim();
+        if (trimmed.isEmpty() || trimmed.length() > 200) {
+            throw ApiException.invalid(field, field + " must be 1 to 200 characters");
+        }
+        return trimmed;
+    }
+
+    /** What an idempotency key remembers of a request: its content, whatever key it came with. */
+    String fingerprint(SendMessageRequest request) {
         try {
-            return json.writeValueAsString(request);
+            com.fasterxml.jackson.databind.node.ObjectNode tree = json.valueToTree(request);
+            tree.remove("idempotencyKey");
+            return TokenHasher.sha256(json.writeValueAsString(tree));
         } catch (Exception e) {
             throw new IllegalStateException("A request always serializes", e);
         }

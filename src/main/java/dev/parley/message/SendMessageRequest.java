@@ -15,6 +15,8 @@ import java.util.List;
  * @param retries    transient failures tolerated, 0-100 (default 5)
  * @param linkPreview whether a link in the text gets a preview (default true)
  * @param quote      id of an incoming message of the same chat this message replies to
+ * @param idempotencyKey the same as an {@code Idempotency-Key} header for this one message (the way to give
+ *                   each item of a bulk request its own key)
  */
 public record SendMessageRequest(
         String phone,
@@ -29,7 +31,8 @@ public record SendMessageRequest(
         Location location,
         Integer retries,
         Boolean linkPreview,
-        String quote) {
+        String quote,
+        String idempotencyKey) {
 
     /** Expiry of an unsent message, relative to acceptance ({@code seconds}, {@code duration}) or absolute. */
     public record Expiration(Long seconds, String duration, String date) {

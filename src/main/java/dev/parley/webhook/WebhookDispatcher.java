@@ -1,5 +1,7 @@
 package dev.parley.webhook;
 
+import dev.parley.common.OutageLog;
+
 import dev.parley.event.EventOutbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -32,6 +34,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class WebhookDispatcher {
 
     private static final Logger LOG = Logger.getLogger(WebhookDispatcher.class);
+    // Store failures of the loop and of the turns, logged when they start and when they end.
+    private final OutageLog sweeping = new OutageLog("The webhook sweep", LOG);
+    private final OutageLog delivering = new OutageLog("Webhook delivery turns", LOG);
 
     /** Most due endpoints one sweep starts. */
     private static final int SWEEP_LIMIT = 1000;
@@ -117,13 +122,14 @@ public class WebhookDispatcher {
                     Thread.sleep(settle.toMillis());
                 }
                 sweep();
+                sweeping.succeeded();
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException | Error e) {
                 if (loop != Thread.currentThread()) {
                     return; // stopped mid-sweep: the interrupted store call is no failure worth a warning
                 }
-                LOG.warnf(e, "Webhook sweep failed; the next one retries");
+                sweeping.failed(e);
             }
         }
     }
@@ -157,10 +163,11 @@ public class WebhookDispatcher {
                 handled = requests.get();
                 delivered += turns.deliverAll(id);
             } while (requests.addAndGet(-handled) > 0);
+            delivering.succeeded();
         } catch (RuntimeException | Error e) {
             // The next sweep starts a new turn; the lease, if one was held, has been released or expires.
             requests.set(0);
-            LOG.warnf(e, "Webhook delivery turn of webhook=%s failed", id);
+            delivering.failed(e);
         } finally {
             slots.release();
         }

@@ -20,7 +20,7 @@ class ReadinessAndMetricsTest {
         List<Map<String, Object>> checks = given().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP")).extract().jsonPath().getList("checks");
 
-        assertThat(checks).extracting(c -> c.get("name")).contains("DynamoDB", "SQS");
+        assertThat(checks).extracting(c -> c.get("name")).contains("DynamoDB", "SQS", "Connector shards");
         assertThat(checks).extracting(c -> (String) c.get("name")).anyMatch(name -> name.contains("PostgreSQL"));
         assertThat(checks).allSatisfy(c -> assertThat(c.get("status")).as("check %s", c.get("name")).isEqualTo("UP"));
     }

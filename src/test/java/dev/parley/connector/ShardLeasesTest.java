@@ -48,13 +48,17 @@ class ShardLeasesTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(40);
     private static final String TO = "+447911123001";
 
-    /** Four shards, short leases. */
+    /**
+     * Four shards, short leases; and receipts as fast as a network can give them, before send returns
+     * (ReceiptsAndIncomingTest), which nothing here depends on.
+     */
     public static class FourShards implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("parley.shards", "4",
                     "parley.connector.lease-duration", LEASE.toSeconds() + "s",
-                    "parley.connector.heartbeat", HEARTBEAT.toSeconds() + "s");
+                    "parley.connector.heartbeat", HEARTBEAT.toSeconds() + "s",
+                    "parley.driver.sandbox.delivery-delay", "0ms");
         }
     }
 
