@@ -41,6 +41,7 @@ public class Connector {
     private final DeviceSessions sessions;
     private final ShardPollers pollers;
     private final DriverEvents events;
+    private final DeviceCommandRunner commands;
 
     /** Guards the owned shards, their pollers and the device sessions that follow from them. */
     private final ReentrantLock ownership = new ReentrantLock();
@@ -69,6 +70,7 @@ public class Connector {
         this.pollers = new ShardPollers(services.queue(), config, sessions, lanes, strays,
                 shard -> running && shards.contains(shard));
         this.events = new DriverEvents(sessions, lanes, services.recorder(), background);
+        this.commands = new DeviceCommandRunner(services, sessions, () -> shards, config.commandPoll(), background);
     }
 
     /**
@@ -101,6 +103,7 @@ public class Connector {
             }
         }
         refresher = Thread.ofVirtual().name("connector-devices").start(this::refreshLoop);
+        commands.start();
         LOG.infof("Connector owner=%s started with shards %s", owner, shards());
     }
 
@@ -115,6 +118,7 @@ public class Connector {
             return;
         }
         running = false;
+        commands.stop();
         if (leases != null) {
             leases.stop(handOver);
             leases = null;

@@ -22,7 +22,7 @@ final class SecondConnector {
         SandboxDriver network = new SandboxDriver(sandbox, application.clock());
         MessageSender sender = new MessageSender(store, application.queue(), network, config, application.clock());
         ConnectorServices own = new ConnectorServices(application.queue(), sender, application.held(),
-                application.directory(), application.recorder(), network, application.clock());
+                application.directory(), application.recorder(), network, application.commands(), application.clock());
         return new Built(new Connector(own, leases, config, name), network);
     }
 }
