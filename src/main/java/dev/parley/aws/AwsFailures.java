@@ -45,6 +45,13 @@ public class AwsFailures implements FailureTranslator {
         return Optional.ofNullable(classify(sdk));
     }
 
+    /** Whether {@code failure} (possibly wrapped by a future) is a DynamoDB conditional write that lost. */
+    public static boolean conditionFailed(Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        return cause instanceof ConditionalCheckFailedException;
+    }
+
     /** The problem for an SDK failure, or null when it is not the client's doing nor temporary (a 500). */
     static ApiException classify(SdkException sdk) {
         if (sdk instanceof ConditionalCheckFailedException) {

@@ -32,6 +32,9 @@ public class DynamoTables {
     /** Sparse index of messages held outside SQS while their device is offline, oldest first. */
     public static final String MESSAGES_HELD = "held-device";
 
+    /** Sparse index of device commands that wait for a connector, per shard (ADR 0012). */
+    public static final String COMMANDS_PENDING = "pending-shard";
+
     /** Partition key of the leases table, as the lock client is configured to use it. */
     public static final String LEASE_KEY = "key";
 
@@ -68,6 +71,11 @@ public class DynamoTables {
     /** Shard leases and connector memberships, kept by the DynamoDB lock client (ADR 0005). */
     public String leases() {
         return config.tablePrefix() + "leases";
+    }
+
+    /** Device commands and linking codes, between the API and the connector holding the device (ADR 0012). */
+    public String deviceCommands() {
+        return config.tablePrefix() + "device-commands";
     }
 
     /** Every table this build uses, as it must exist. */
@@ -129,12 +137,20 @@ public class DynamoTables {
                 .attributeDefinitions(attr(LEASE_KEY))
                 .keySchema(hash(LEASE_KEY))
                 .build();
-        return List.of(messages, idempotency, events, inbound, chats, usage, leases);
+        // Per device: its linking code and the commands left for its connector; pending ones indexed by shard.
+        CreateTableRequest commands = CreateTableRequest.builder()
+                .tableName(deviceCommands())
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(attr("device"), attr("item"), attr("pendingShard"))
+                .keySchema(hash("device"), range("item"))
+                .globalSecondaryIndexes(index(COMMANDS_PENDING, "pendingShard", "item", ProjectionType.ALL))
+                .build();
+        return List.of(messages, idempotency, events, inbound, chats, usage, leases, commands);
     }
 
     /** Tables with a TTL attribute, by table name. */
     public java.util.Map<String, String> ttlAttributes() {
-        return java.util.Map.of(idempotency(), "expiresAt", events(), "expiresAt");
+        return java.util.Map.of(idempotency(), "expiresAt", events(), "expiresAt", deviceCommands(), "expiresAt");
     }
 
     private static AttributeDefinition attr(String name) {

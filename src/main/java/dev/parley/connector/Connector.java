@@ -44,6 +44,7 @@ public class Connector {
     private final ShardPollers pollers;
     private final DriverEvents events;
     private final OutageLog refreshing = new OutageLog("Refreshing the connector's devices", LOG);
+    private final DeviceCommandRunner commands;
 
     /** Guards the owned shards, their pollers and the device sessions that follow from them. */
     private final ReentrantLock ownership = new ReentrantLock();
@@ -72,6 +73,7 @@ public class Connector {
         this.pollers = new ShardPollers(services.queue(), config, sessions, lanes, strays,
                 shard -> running && shards.contains(shard));
         this.events = new DriverEvents(sessions, lanes, services.recorder(), background);
+        this.commands = new DeviceCommandRunner(services, sessions, () -> shards, config.commandPoll(), background);
     }
 
     /**
@@ -104,6 +106,7 @@ public class Connector {
             }
         }
         refresher = Thread.ofVirtual().name("connector-devices").start(this::refreshLoop);
+        commands.start();
         LOG.infof("Connector owner=%s started with shards %s", owner, shards());
     }
 
@@ -118,6 +121,7 @@ public class Connector {
             return;
         }
         running = false;
+        commands.stop();
         if (leases != null) {
             leases.stop(handOver);
             leases = null;

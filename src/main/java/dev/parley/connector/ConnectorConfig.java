@@ -43,6 +43,13 @@ public interface ConnectorConfig {
     @WithDefault("2s")
     Duration deviceRefresh();
 
+    /**
+     * How often the device commands of owned shards (link, pairing code, logout, number check; ADR 0012) are looked
+     * for; a command submitted in this same process is run at once.
+     */
+    @WithDefault("1s")
+    Duration commandPoll();
+
     /** Delay before a message for an offline device is looked at again. */
     @WithDefault("10s")
     Duration offlineRecheck();

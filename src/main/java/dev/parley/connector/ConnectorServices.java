@@ -1,6 +1,7 @@
 package dev.parley.connector;
 
 import dev.parley.driver.WhatsAppDriver;
+import dev.parley.linking.DeviceCommandStore;
 import dev.parley.queue.OutboundQueue;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -13,7 +14,7 @@ import java.time.Clock;
  * sharing) is given its own driver and a sender that sends through it; everything else is shared.
  */
 record ConnectorServices(OutboundQueue queue, MessageSender sender, HeldMessages held, DeviceDirectory directory,
-                         DeviceEventRecorder recorder, WhatsAppDriver driver, Clock clock) {
+                         DeviceEventRecorder recorder, WhatsAppDriver driver, DeviceCommandStore commands, Clock clock) {
 
     /** The application connector's services. */
     @ApplicationScoped
@@ -23,8 +24,8 @@ record ConnectorServices(OutboundQueue queue, MessageSender sender, HeldMessages
         @Singleton
         ConnectorServices services(OutboundQueue queue, MessageSender sender, HeldMessages held,
                                    DeviceDirectory directory, DeviceEventRecorder recorder, WhatsAppDriver driver,
-                                   Clock clock) {
-            return new ConnectorServices(queue, sender, held, directory, recorder, driver, clock);
+                                   DeviceCommandStore commands, Clock clock) {
+            return new ConnectorServices(queue, sender, held, directory, recorder, driver, commands, clock);
         }
     }
 }

@@ -75,6 +75,24 @@ public class DeviceAlerts {
         }
     }
 
+    /** Emails the owner once that WhatsApp ended the device's link (logged_out) or refuses it (forbidden). */
+    void linkLost(String deviceId, DeviceStatus status) {
+        Device device = directory.find(deviceId);
+        if (device == null) {
+            return;
+        }
+        String what = status == DeviceStatus.forbidden
+                ? "WhatsApp refused your WhatsApp device \"" + device.name + "\" (" + device.phone + ", id " + device.id
+                        + "): the account was banned or blocked, or another client took its session over."
+                : "WhatsApp logged out your WhatsApp device \"" + device.name + "\" (" + device.phone + ", id "
+                        + device.id + "), for example because it was removed from the phone's linked devices.";
+        Blocking.onContext(() -> notifier.email(device.accountId,
+                "Parley: device \"" + device.name + "\" must be linked again",
+                what + "\n\nParley will not reconnect it by itself. Its messages are kept until it is back online. "
+                        + "Link it again with POST /v1/devices/" + device.id + "/link and the QR code or a pairing "
+                        + "code (docs/linking-a-phone.md).\n"));
+    }
+
     @PreDestroy
     void shutdown() {
         timer.shutdownNow();

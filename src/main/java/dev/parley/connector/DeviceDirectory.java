@@ -72,11 +72,14 @@ public class DeviceDirectory {
     public record StatusChanged(String deviceId, DeviceStatus status) {
     }
 
-    /** Records a status change and, when it changed anything, raises {@code device:status:update}. */
-    public void recordStatus(String deviceId, DeviceStatus status, Instant at) {
+    /**
+     * Records a status change and, when it changed anything, raises {@code device:status:update}; answers whether
+     * it changed anything.
+     */
+    public boolean recordStatus(String deviceId, DeviceStatus status, Instant at) {
         Integer changed = await(() -> Panache.withTransaction(() -> devices.updateStatus(deviceId, status, at)));
         if (changed == null || changed == 0) {
-            return;
+            return false;
         }
         statusChanged.fire(new StatusChanged(deviceId, status));
         Device device = find(deviceId);
@@ -84,6 +87,7 @@ public class DeviceDirectory {
             Blocking.await(outbox.append(outbox.create(EventTypes.DEVICE_STATUS_UPDATE, device.accountId, device.id,
                     DeviceResource.DeviceView.of(device))));
         }
+        return true;
     }
 
     private static <T> T await(Supplier<Uni<T>> work) {

@@ -5,6 +5,8 @@ import dev.parley.common.OutageLog;
 import dev.parley.device.Device;
 import dev.parley.device.DeviceStatus;
 import dev.parley.driver.IncomingMessage;
+import dev.parley.driver.LinkingCode;
+import dev.parley.linking.DeviceCommandStore;
 import dev.parley.driver.Receipt;
 import dev.parley.inbound.InboundHandler;
 import dev.parley.message.MessageRecord;
@@ -50,12 +52,18 @@ class DeviceEventRecorder {
     private final HeldMessages held;
     private final MessageStore store;
     private final InboundHandler inbound;
+    private final DeviceCommandStore commands;
+    private final DeviceAlerts alerts;
+    /** Devices whose code this process stored, so that every other status change costs no delete. */
+    private final java.util.Set<String> offering = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Clock clock;
     private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("event-retry").daemon().factory());
 
     DeviceEventRecorder(DeviceDirectory directory, HeldMessages held, MessageStore store, InboundHandler inbound,
-                        Clock clock) {
+                        DeviceCommandStore commands, DeviceAlerts alerts, Clock clock) {
+        this.commands = commands;
+        this.alerts = alerts;
         this.directory = directory;
         this.held = held;
         this.store = store;
@@ -63,14 +71,35 @@ class DeviceEventRecorder {
         this.clock = clock;
     }
 
-    void status(String deviceId, DeviceStatus status) {
+    /**
+     * Records a status; {@code asked} when the owner asked for it (a logout), so that only a link WhatsApp ended
+     * or refused by itself is emailed to the owner.
+     */
+    void status(String deviceId, DeviceStatus status, boolean asked) {
         try {
-            directory.recordStatus(deviceId, status, clock.instant());
+            boolean changed = directory.recordStatus(deviceId, status, clock.instant());
+            if (status != DeviceStatus.linking && status != DeviceStatus.pending && offering.remove(deviceId)) {
+                Blocking.await(commands.withdraw(deviceId)); // linked, or past linking with this code
+            }
             if (status == DeviceStatus.online) {
                 held.release(deviceId);
             }
+            if (changed && status.needsPerson() && !asked) {
+                alerts.linkLost(deviceId, status);
+            }
         } catch (RuntimeException e) {
             LOG.warnf(e, "Could not record status %s of device=%s", status, deviceId);
+        }
+    }
+
+    /** Keeps the code the device offers where the API (maybe another process) reads it. */
+    void linking(String deviceId, LinkingCode code) {
+        try {
+            offering.add(deviceId);
+            Blocking.await(commands.offer(deviceId, new DeviceCommandStore.OfferedCode(code.kind().name(),
+                    code.value(), code.expiresAt())));
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "Could not store the linking code of device=%s", deviceId);
         }
     }
 

@@ -32,6 +32,8 @@ final class DeviceSessions {
     private final Map<String, Device> devices = new ConcurrentHashMap<>();
     private final Map<String, Integer> rates = new ConcurrentHashMap<>();
     private final Map<String, DeviceStatus> statuses = new ConcurrentHashMap<>();
+    /** Devices whose owner asked to log them out: their logged_out is no news to the owner. */
+    private final Set<String> logoutsAsked = ConcurrentHashMap.newKeySet();
 
     DeviceSessions(WhatsAppDriver driver, DeviceDirectory directory, HeldMessages held, DeviceLanes lanes,
                    ExecutorService background) {
@@ -54,7 +56,12 @@ final class DeviceSessions {
             rates.put(device.id, rate);
             lanes.rate(device.id, rate);
             if (devices.putIfAbsent(device.id, device) == null) {
-                driver.connect(device.id, device.phone);
+                if (device.status != null && device.status.needsPerson()) {
+                    // logged out or refused: it stays down until its owner links it again (a link command)
+                    statuses.put(device.id, device.status);
+                } else {
+                    driver.connect(device.id, device.phone);
+                }
             } else {
                 devices.put(device.id, device);
             }
@@ -108,7 +115,32 @@ final class DeviceSessions {
         return statuses.put(deviceId, status) != status;
     }
 
-    boolean hasSession(String deviceId) {
+    /** The device as last read from PostgreSQL, if this connector holds it. */
+    Device device(String deviceId) {
+        return devices.get(deviceId);
+    }
+
+    /** Starts the device's session again (its owner asked to link it); false when this connector does not hold it. */
+    boolean relink(String deviceId) {
+        Device device = devices.get(deviceId);
+        if (device == null) {
+            return false;
+        }
+        driver.connect(deviceId, device.phone);
+        return true;
+    }
+
+    /** Its owner asked to log the device out: the logged_out that follows is expected. */
+    void logoutAsked(String deviceId) {
+        logoutsAsked.add(deviceId);
+    }
+
+    /** Whether the device's owner asked for the logout just reported; answers once per request. */
+    boolean takeLogoutAsked(String deviceId) {
+        return logoutsAsked.remove(deviceId);
+    }
+
+        boolean hasSession(String deviceId) {
         return devices.containsKey(deviceId);
     }
 

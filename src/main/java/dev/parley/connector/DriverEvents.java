@@ -37,7 +37,8 @@ final class DriverEvents implements DriverListener {
         }
         LOG.infof("Device device=%s is %s", deviceId, status);
         lanes.wake(deviceId);
-        background.submit(() -> recorder.status(deviceId, status));
+        boolean asked = status == DeviceStatus.logged_out && sessions.takeLogoutAsked(deviceId);
+        background.submit(() -> recorder.status(deviceId, status, asked));
     }
 
     @Override
@@ -45,6 +46,7 @@ final class DriverEvents implements DriverListener {
         // The code is a one-time secret: only the fact that one is offered is logged.
         LOG.infof("Device device=%s offers a %s code to link it, valid until %s", deviceId, code.kind(),
                 code.expiresAt());
+        background.submit(() -> recorder.linking(deviceId, code));
     }
 
     @Override

@@ -123,6 +123,27 @@ public class DeviceService {
         });
     }
 
+    /** The named device of the account, or else its only device, or else its first online one. */
+    @WithSession
+    public Uni<Device> getOrDefault(String accountId, String id, String forWhat) {
+        if (id != null) {
+            return get(accountId, id);
+        }
+        return devices.listForAccount(accountId).map(all -> pickDefault(all, forWhat));
+    }
+
+    /** The only device, or else the first online one; {@code forWhat} ends the problem's detail ("to send it"). */
+    public static Device pickDefault(List<Device> all, String forWhat) {
+        if (all.isEmpty()) {
+            throw ApiException.invalid("device", "This account has no device yet: create one with POST /v1/devices");
+        }
+        if (all.size() == 1) {
+            return all.getFirst();
+        }
+        return all.stream().filter(d -> d.status == DeviceStatus.online).findFirst()
+                .orElseThrow(() -> ApiException.invalid("device", "No device is online; name the device " + forWhat));
+    }
+
     @WithTransaction
     public Uni<Void> delete(String accountId, String id) {
         return get(accountId, id).flatMap(devices::delete);

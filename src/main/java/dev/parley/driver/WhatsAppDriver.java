@@ -11,14 +11,23 @@ import java.time.Instant;
  * <p>Session life: {@code connect} returns at once; the device then reports {@code linking} (with a
  * {@link LinkingCode}) when it has no credentials, {@code online} once linked and connected, {@code offline}
  * while the connection is down (the engine reconnects by itself), and {@code logged_out} when WhatsApp ended
- * the link, which takes a new {@code connect} and linking.
+ * the link, and {@code forbidden} when WhatsApp refuses the account; after either only a new {@code connect}
+ * (a person asking to link again) starts the device again.
+ *
+ * <p>Commands ({@link #pairingCode}, {@link #logout}, {@link #checkNumbers}) need the session this process holds;
+ * the API reaches them through the device commands store (ADR 0012). They throw {@link DriverRefusal} when the
+ * device's state does not allow them.
  */
 public interface WhatsAppDriver {
 
     /** Registers the listener that receives every device's events; called once before any session starts. */
     void start(DriverListener listener);
 
-    /** Starts (or resumes) the session of a device and returns at once; its status arrives through the listener. */
+    /**
+     * Starts (or resumes) the session of a device and returns at once; its status arrives through the listener.
+     * On a device whose session ended (logged out, forbidden, linking codes expired) it starts it again, so an
+     * unlinked device offers fresh codes; on a live session it changes nothing.
+     */
     void connect(String deviceId, String phone);
 
     /** Ends the session of a device, if there is one, keeping its credentials; reports nothing further for it. */
@@ -38,4 +47,19 @@ public interface WhatsAppDriver {
     default PastSend lookUpSend(String deviceId, String messageId, Instant since) {
         return new PastSend.Unknown();
     }
+
+    /**
+     * Asks WhatsApp for an eight-character code that links the device when entered on the phone with number
+     * {@code phone} (E.164); the device must be connected and not linked yet. Blocking.
+     */
+    LinkingCode pairingCode(String deviceId, String phone);
+
+    /**
+     * Unlinks the device at WhatsApp (when it is online) and forgets its credentials; {@code logged_out} follows
+     * through the listener. Blocking; a device without a live session is unlinked locally.
+     */
+    void logout(String deviceId);
+
+    /** Which of {@code phones} (1 to 50, E.164) are on WhatsApp, asked through the device's online session. Blocking. */
+    java.util.List<NumberCheck> checkNumbers(String deviceId, java.util.List<String> phones);
 }

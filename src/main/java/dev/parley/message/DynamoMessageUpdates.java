@@ -8,7 +8,6 @@ import io.smallrye.mutiny.Uni;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
@@ -20,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
 
 /**
  * The conditional writes of the messages table: a status only ever moves forward, whoever writes it, and
@@ -177,7 +175,6 @@ final class DynamoMessageUpdates {
 
     /** Whether a failed write failed only on its condition. */
     static boolean conditionFailed(Throwable t) {
-        Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-        return cause instanceof ConditionalCheckFailedException;
+        return dev.parley.aws.AwsFailures.conditionFailed(t);
     }
 }

@@ -8,7 +8,6 @@ import dev.parley.common.Ids;
 import dev.parley.common.MessageContent;
 import dev.parley.device.Device;
 import dev.parley.device.DeviceService;
-import dev.parley.device.DeviceStatus;
 import dev.parley.error.ApiException;
 import dev.parley.inbound.InboundStore;
 import dev.parley.plan.Plan;
@@ -236,15 +235,7 @@ public class MessageService {
 
     /** The account's only device, or else its first online one. */
     static Device pickDefault(List<Device> all) {
-        if (all.isEmpty()) {
-            throw ApiException.invalid("device", "This account has no device yet: create one with POST /v1/devices");
-        }
-        if (all.size() == 1) {
-            return all.getFirst();
-        }
-        return all.stream().filter(d -> d.status == DeviceStatus.online).findFirst()
-                .orElseThrow(() -> ApiException.invalid("device",
-                        "No device is online; name the device to queue the message for it"));
+        return DeviceService.pickDefault(all, "to queue the message for it");
     }
 
     /** A trimmed idempotency key of 1 to 200 characters, or a 400 naming where it came from. */

@@ -23,7 +23,7 @@ final class SecondConnector {
         MessageSender sender = new MessageSender(store, application.queue(), network,
                 application.sender().media(), config, application.clock());
         ConnectorServices own = new ConnectorServices(application.queue(), sender, application.held(),
-                application.directory(), application.recorder(), network, application.clock());
+                application.directory(), application.recorder(), network, application.commands(), application.clock());
         return new Built(new Connector(own, leases, config, name), network);
     }
 }

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -234,5 +236,63 @@ public interface WhatsAppDriverContract {
         await().during(QUIET).atMost(QUIET.plus(EVENT_WAIT)).until(() -> recorder.statuses.size() == reported);
         assertThat(harness.driver().send("dev-6", text("m", harness.network().reachableNumber(), "x")))
                 .isInstanceOf(SendResult.TemporaryFailure.class);
+    }
+
+    @Test
+    default void an_unlinked_device_gives_a_pairing_code_and_comes_online_once_it_is_entered() {
+        Harness harness = harness();
+        Recorder recorder = new Recorder();
+        harness.driver().start(recorder);
+        harness.network().unlinked("dev-7");
+        harness.driver().connect("dev-7", PHONE);
+        recorder.awaitStatus("dev-7", DeviceStatus.linking);
+
+        LinkingCode code = harness.driver().pairingCode("dev-7", PHONE);
+
+        assertThat(code.kind()).isEqualTo(LinkingCode.Kind.pairing);
+        assertThat(code.value()).hasSize(8);
+        assertThat(harness.network().scan("dev-7", code)).isTrue();
+        recorder.awaitStatus("dev-7", DeviceStatus.online);
+    }
+
+    @Test
+    default void a_linked_device_refuses_a_pairing_code() {
+        Harness harness = harness();
+        online(harness, "dev-8");
+
+        assertThatThrownBy(() -> harness.driver().pairingCode("dev-8", PHONE))
+                .isInstanceOfSatisfying(DriverRefusal.class, r -> assertThat(r.reason()).isEqualTo("already_linked"));
+    }
+
+    @Test
+    default void logout_reports_logged_out_and_connecting_again_offers_a_new_code() {
+        Harness harness = harness();
+        Recorder recorder = online(harness, "dev-9");
+
+        harness.driver().logout("dev-9");
+
+        recorder.awaitStatus("dev-9", DeviceStatus.logged_out);
+        assertThat(harness.driver().send("dev-9", text("m", harness.network().reachableNumber(), "x")))
+                .isNotInstanceOf(SendResult.Sent.class);
+        int codes = recorder.codes.size();
+        harness.network().unlinked("dev-9");
+        harness.driver().connect("dev-9", PHONE);
+        recorder.awaitStatus("dev-9", DeviceStatus.linking);
+        await().atMost(EVENT_WAIT).until(() -> recorder.codes.size() > codes);
+    }
+
+    @Test
+    default void numbers_are_checked_through_an_online_device() {
+        Harness harness = harness();
+        online(harness, "dev-10");
+        String yes = harness.network().reachableNumber();
+        String no = harness.network().numberNotOnWhatsapp();
+
+        List<NumberCheck> checks = harness.driver().checkNumbers("dev-10", List.of(yes, no));
+
+        assertThat(checks).extracting(NumberCheck::phone, NumberCheck::exists)
+                .containsExactly(tuple(yes, true), tuple(no, false));
+        assertThat(checks.getFirst().waId()).isEqualTo(yes.substring(1) + "@s.whatsapp.net");
+        assertThat(checks.get(1).waId()).isNull();
     }
 }

@@ -98,6 +98,11 @@ class TemplateTest {
     /** What the connector's InboundHandler calls: store the message, upsert the chat, count. */
     private static final List<String> INBOUND_WRITE_CALLS = List.of("dynamodb:PutItem");
     private static final List<String> UPSERT_CALLS = List.of("dynamodb:UpdateItem");
+    /** What the API calls on the device commands table (ADR 0012): leave a command, read it and the QR code back. */
+    private static final List<String> COMMANDS_API_CALLS = List.of("dynamodb:GetItem", "dynamodb:PutItem");
+    /** What the connector calls on it: find pending commands, claim and answer them, offer and withdraw codes. */
+    private static final List<String> COMMANDS_CONNECTOR_CALLS = List.of("dynamodb:Query", "dynamodb:UpdateItem",
+            "dynamodb:PutItem", "dynamodb:DeleteItem");
     /** What a lease store needs at least: read a lease, take or renew it conditionally. */
     private static final List<String> LEASE_TABLE_CALLS = List.of("dynamodb:GetItem", "dynamodb:PutItem",
             "dynamodb:UpdateItem");
@@ -433,6 +438,7 @@ class TemplateTest {
             table(needs, definitions, tables.inbound(), INBOUND_READ_CALLS, "api: InboundStore (quotes, listing)");
             table(needs, definitions, tables.chats(), CHATS_READ_CALLS, "api: InboundStore chats");
             table(needs, definitions, tables.usage(), USAGE_READ_CALLS, "api: InboundStore usage");
+            table(needs, definitions, tables.deviceCommands(), COMMANDS_API_CALLS, "api: DeviceCommandStore");
             queues(needs, config, aws, QUEUE_SEND_CALLS, "api: MessageService enqueues");
         }
         if (roles.contains("jobs") && JobHandlers.DEAD_LETTER_REDRIVE.equals(handler)) {
@@ -451,6 +457,7 @@ class TemplateTest {
             table(needs, definitions, tables.chats(), UPSERT_CALLS, "connector: InboundHandler chats");
             table(needs, definitions, tables.usage(), UPSERT_CALLS, "connector: InboundHandler usage");
             table(needs, definitions, aws.tablePrefix() + "leases", LEASE_TABLE_CALLS, "connector: shard leases");
+            table(needs, definitions, tables.deviceCommands(), COMMANDS_CONNECTOR_CALLS, "connector: DeviceCommandRunner");
             queues(needs, config, aws, QUEUE_CONSUME_CALLS, "connector: pollers and lanes");
         }
         return needs;

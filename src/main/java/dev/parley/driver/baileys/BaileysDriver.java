@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.common.Blocking;
 import dev.parley.device.DeviceStatus;
 import dev.parley.driver.DriverListener;
+import dev.parley.driver.DriverRefusal;
+import dev.parley.driver.NumberCheck;
 import dev.parley.driver.IncomingMessage;
 import dev.parley.driver.LinkingCode;
 import dev.parley.driver.OutboundMessage;
@@ -163,18 +165,68 @@ public class BaileysDriver implements WhatsAppDriver {
         return new SendResult.TemporaryFailure(reason);
     }
 
+    /** How long a pairing code is offered for; WhatsApp does not say, the phone shows its own countdown. */
+    private static final Duration PAIRING_LIFETIME = Duration.ofMinutes(3);
+
+    @Override
+    public LinkingCode pairingCode(String deviceId, String phone) {
+        ObjectNode fields = device(deviceId).put("phone", phone);
+        ObjectNode answer = command("pairingCode", fields);
+        return new LinkingCode(LinkingCode.Kind.pairing, answer.path("code").asText(), Instant.now().plus(PAIRING_LIFETIME));
+    }
+
     /** Unlinks a device at WhatsApp; a {@code logged_out} status follows and its session is wiped. */
+    @Override
     public void logout(String deviceId) {
         Sidecar sidecar = current;
-        if (sidecar == null) {
+        if (sidecar == null || !devices.containsKey(deviceId)) {
             store.wipe(deviceId);
             return;
         }
         ObjectNode answer = Blocking.await(sidecar.request("logout", device(deviceId)), config.requestTimeout());
         if (!answer.path("ok").asBoolean()) {
-            // not open in the sidecar: nothing will report it, so wipe here
+            // not open in the sidecar (its session ended before): nothing will report it, so wipe and say so here
             store.wipe(deviceId);
+            DeviceSession session = devices.get(deviceId);
+            if (session != null) {
+                session.ended = true;
+                session.state = "logged_out";
+                deliver(deviceId, () -> listener.onStatus(deviceId, DeviceStatus.logged_out));
+            }
         }
+    }
+
+    @Override
+    public List<NumberCheck> checkNumbers(String deviceId, List<String> phones) {
+        ObjectNode fields = device(deviceId);
+        phones.forEach(fields.putArray("phones")::add);
+        List<NumberCheck> checks = new ArrayList<>();
+        for (JsonNode r : command("checkNumbers", fields).path("results")) {
+            String jid = r.path("jid").isTextual() ? r.path("jid").asText() : null;
+            checks.add(new NumberCheck(r.path("phone").asText(), r.path("exists").asBoolean(), jid));
+        }
+        return checks;
+    }
+
+    /** A request to the sidecar whose failure is a {@link DriverRefusal} carrying the sidecar's error code. */
+    private ObjectNode command(String op, ObjectNode fields) {
+        Sidecar sidecar = current;
+        if (sidecar == null || !sidecar.alive()) {
+            throw new DriverRefusal("unavailable", "the WhatsApp engine is restarting", true);
+        }
+        ObjectNode answer;
+        try {
+            answer = Blocking.await(sidecar.request(op, fields), config.requestTimeout());
+        } catch (Blocking.BlockingTimeoutException | Sidecar.SidecarGone e) {
+            throw new DriverRefusal("unavailable", "the WhatsApp engine did not answer", true);
+        }
+        if (!answer.path("ok").asBoolean()) {
+            JsonNode error = answer.path("error");
+            String code = error.path("code").asText("internal");
+            boolean retryable = !error.path("permanent").asBoolean() || "unknown_device".equals(code);
+            throw new DriverRefusal(code, error.path("message").asText(code), retryable);
+        }
+        return answer;
     }
 
     /** Ends the sidecar (its sockets close without logging out) and this driver's threads. */
@@ -371,6 +423,10 @@ public class BaileysDriver implements WhatsAppDriver {
             return;
         }
         String state = event.path("state").asText();
+        if ("offline".equals(state) && "replaced".equals(event.path("reason").asText())) {
+            // 440: another client took the session over; reconnecting would only fight it, so a person decides
+            state = "forbidden";
+        }
         session.state = state;
         if (event.path("final").asBoolean()) {
             session.ended = true;
@@ -382,10 +438,9 @@ public class BaileysDriver implements WhatsAppDriver {
             case "offline" -> DeviceStatus.offline;
             case "logged_out" -> DeviceStatus.logged_out;
             case "forbidden" -> {
-                // no such status in the seam yet: like logged_out, only a person can bring it back
-                LOG.warnf("WhatsApp refuses device %s (%s, code %s): it must be linked again", deviceId,
+                LOG.warnf("WhatsApp refuses device %s (%s, code %s): only a person can link it again", deviceId,
                         event.path("reason").asText(), event.path("code").asText());
-                yield DeviceStatus.logged_out;
+                yield DeviceStatus.forbidden;
             }
             default -> null;
         };

@@ -3,6 +3,8 @@ package dev.parley.driver.sandbox;
 import dev.parley.common.MessageContent;
 import dev.parley.device.DeviceStatus;
 import dev.parley.driver.DriverListener;
+import dev.parley.driver.DriverRefusal;
+import dev.parley.driver.NumberCheck;
 import dev.parley.driver.IncomingMessage;
 import dev.parley.driver.LinkingCode;
 import dev.parley.driver.OutboundMessage;
@@ -49,6 +51,9 @@ public class SandboxDriver implements WhatsAppDriver {
 
     private static final Logger LOG = Logger.getLogger(SandboxDriver.class);
     private static final Duration QR_LIFETIME = Duration.ofSeconds(60);
+    private static final Duration PAIRING_LIFETIME = Duration.ofMinutes(3);
+    /** Pairing codes use WhatsApp's alphabet: digits and capitals without 0, I, O, U. */
+    private static final String PAIRING_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTVWXYZ";
 
     private final Pattern notOnWhatsapp;
     private final Pattern transientFailure;
@@ -178,6 +183,39 @@ public class SandboxDriver implements WhatsAppDriver {
         return complete ? new PastSend.NotSent() : new PastSend.Unknown();
     }
 
+    @Override
+    public LinkingCode pairingCode(String deviceId, String phone) {
+        if (!sessions.containsKey(deviceId)) {
+            throw new DriverRefusal("not_connected", "device " + deviceId + " has no session", true);
+        }
+        if (isLinked(deviceId)) {
+            throw new DriverRefusal("already_linked", "device " + deviceId + " is linked", false);
+        }
+        StringBuilder value = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            value.append(PAIRING_ALPHABET.charAt(ThreadLocalRandom.current().nextInt(PAIRING_ALPHABET.length())));
+        }
+        LinkingCode code = new LinkingCode(LinkingCode.Kind.pairing, value.toString(), clock.instant().plus(PAIRING_LIFETIME));
+        offered.put(deviceId, code);
+        dispatch(l -> l.onLinking(deviceId, code));
+        return code;
+    }
+
+    @Override
+    public void logout(String deviceId) {
+        logOut(deviceId);
+    }
+
+    @Override
+    public List<NumberCheck> checkNumbers(String deviceId, List<String> phones) {
+        if (!isOnline(deviceId)) {
+            throw new DriverRefusal("not_connected", "device " + deviceId + " is not online", true);
+        }
+        return phones.stream().map(phone -> notOnWhatsapp.matcher(phone).matches()
+                ? new NumberCheck(phone, false, null)
+                : new NumberCheck(phone, true, phone.substring(1) + "@s.whatsapp.net")).toList();
+    }
+
     /** Switches a device's reachability, as if its phone lost or regained its connection. */
     public void setOnline(String deviceId, boolean online) {
         reachable.put(deviceId, online);
@@ -213,10 +251,19 @@ public class SandboxDriver implements WhatsAppDriver {
 
     /** WhatsApp ends the device's link (e.g. removed from the phone): it reports logged_out and its session ends. */
     public void logOut(String deviceId) {
+        end(deviceId, DeviceStatus.logged_out);
+    }
+
+    /** WhatsApp refuses the account (banned, or replaced by another client): it reports forbidden and its session ends. */
+    public void forbid(String deviceId) {
+        end(deviceId, DeviceStatus.forbidden);
+    }
+
+    private void end(String deviceId, DeviceStatus status) {
         linked.put(deviceId, false);
         offered.remove(deviceId);
         if (sessions.remove(deviceId) != null) {
-            dispatch(l -> l.onStatus(deviceId, DeviceStatus.logged_out));
+            dispatch(l -> l.onStatus(deviceId, status));
         }
     }
 

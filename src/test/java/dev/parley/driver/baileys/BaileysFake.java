@@ -129,6 +129,12 @@ final class BaileysFake {
 
     /** A driver whose sidecar runs {@code script}; reconnects after a drop wait {@code backoffMillis}. */
     static Run run(SessionStore store, BaileysConfig config, ObjectNode script, long backoffMillis) {
+        return run(store, config, script, backoffMillis, id -> true);
+    }
+
+    /** As {@link #run(SessionStore, BaileysConfig, ObjectNode, long)}, connecting only the devices {@code onNetwork} accepts. */
+    static Run run(SessionStore store, BaileysConfig config, ObjectNode script, long backoffMillis,
+                   java.util.function.Predicate<String> onNetwork) {
         Path dir = tempDir();
         Path scriptFile = dir.resolve("script.json");
         Path record = dir.resolve("record.ndjson");
@@ -141,7 +147,14 @@ final class BaileysFake {
                 "PARLEY_FAKE_SOCKET", scriptFile.toString(),
                 "PARLEY_FAKE_RECORD", record.toString(),
                 "PARLEY_SIDECAR_BACKOFF_BASE_MS", Long.toString(backoffMillis),
-                "PARLEY_SIDECAR_BACKOFF_MAX_MS", Long.toString(backoffMillis)));
+                "PARLEY_SIDECAR_BACKOFF_MAX_MS", Long.toString(backoffMillis))) {
+            @Override
+            public void connect(String deviceId, String phone) {
+                if (onNetwork.test(deviceId)) {
+                    super.connect(deviceId, phone);
+                }
+            }
+        };
         return new Run(driver, record);
     }
 
@@ -330,6 +343,23 @@ final class BaileysFake {
         @Override
         public SendResult send(String deviceId, OutboundMessage message) {
             return driver.send(deviceId, message);
+        }
+
+        @Override
+        public LinkingCode pairingCode(String deviceId, String phone) {
+            LinkingCode code = driver.pairingCode(deviceId, phone);
+            network.offered(deviceId, code); // entering it on the phone links the device like a scan
+            return code;
+        }
+
+        @Override
+        public void logout(String deviceId) {
+            driver.logout(deviceId);
+        }
+
+        @Override
+        public List<dev.parley.driver.NumberCheck> checkNumbers(String deviceId, List<String> phones) {
+            return driver.checkNumbers(deviceId, phones);
         }
     }
 }
