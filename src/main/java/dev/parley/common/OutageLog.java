@@ -8,13 +8,20 @@ import java.time.Instant;
 /**
  * Logs a background loop's outage twice: once when its calls start failing (with the first failure, its stack
  * trace at DEBUG) and once when one succeeds again (with how long it lasted and how many calls failed), instead
- * of a line per failed call. Thread-safe; one instance per loop, shared by the loop's threads.
+ * of a line per failed call. Thread-safe; one instance per loop, shared by the loop's threads. An outage ends
+ * only when calls succeed with no failure for {@link #QUIET}: a loop's threads do not all fail at once (a poller
+ * of an empty queue may get through while the one handling an entry cannot), and the log must not flip between
+ * "failing" and "recovered" with them.
  */
 public final class OutageLog {
+
+    /** How long calls must go without a failure before an outage counts as over. */
+    static final Duration QUIET = Duration.ofSeconds(5);
 
     private final String what;
     private final Logger log;
     private Instant since;
+    private Instant lastFailure;
     private long failures;
 
     /** {@code what} names the work in a sentence: "Polling the outbound queues". */
@@ -27,10 +34,11 @@ public final class OutageLog {
     public void failed(Throwable failure) {
         synchronized (this) {
             failures++;
+            lastFailure = Instant.now();
             if (since != null) {
                 return;
             }
-            since = Instant.now();
+            since = lastFailure;
         }
         log.warnf("%s is failing since %s: %s; retrying quietly until it recovers", what, since, failure.toString());
         log.debug(what + " failure", failure);
@@ -41,7 +49,7 @@ public final class OutageLog {
         Instant started;
         long failed;
         synchronized (this) {
-            if (since == null) {
+            if (since == null || Duration.between(lastFailure, Instant.now()).compareTo(QUIET) < 0) {
                 return;
             }
             started = since;

@@ -112,6 +112,38 @@ class MediaMessagesTest {
     }
 
     @Test
+    void a_file_uploaded_by_url_is_fetched_once_and_typed_by_its_bytes_and_a_link_local_url_is_refused() throws Exception {
+        Api.Tenant tenant = Api.newAccount();
+        byte[] pdf = FileSamples.pdf();
+        AtomicInteger fetches = new AtomicInteger();
+        HttpServer origin = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        origin.createContext("/invoice", exchange -> {
+            fetches.incrementAndGet();
+            // A wrong declared type: the stored file's type comes from its bytes.
+            exchange.getResponseHeaders().add("Content-Type", "application/octet-stream");
+            exchange.sendResponseHeaders(200, pdf.length);
+            exchange.getResponseBody().write(pdf);
+            exchange.close();
+        });
+        origin.start();
+        try {
+            String url = "http://127.0.0.1:" + origin.getAddress().getPort() + "/invoice";
+            String id = given().header("Token", tenant.token()).contentType(ContentType.JSON)
+                    .body(Map.of("url", url, "filename", "invoice.pdf")).post("/v1/files/url")
+                    .then().statusCode(201).body("kind", equalTo("document")).body("sha256", equalTo(sha256(pdf)))
+                    .body("size", equalTo(pdf.length)).extract().path("id");
+            assertThat(given().header("Token", tenant.token()).get("/v1/files/" + id + "/download")
+                    .then().statusCode(200).extract().asByteArray()).isEqualTo(pdf);
+            assertThat(fetches).hasValue(1);
+        } finally {
+            origin.stop(0);
+        }
+        given().header("Token", tenant.token()).contentType(ContentType.JSON)
+                .body(Map.of("url", "http://169.254.169.254/latest/meta-data/")).post("/v1/files/url")
+                .then().statusCode(400).contentType("application/problem+json").body("field", equalTo("url"));
+    }
+
+    @Test
     void urls_of_private_or_link_local_addresses_and_files_of_other_accounts_are_refused_naming_the_field() {
         Api.Tenant tenant = Api.newAccount();
         Api.newDevice(tenant.token(), "business");

@@ -3,7 +3,6 @@ package dev.parley.support;
 import dev.parley.driver.OutboundMessage;
 import dev.parley.driver.PastSend;
 import dev.parley.driver.SendResult;
-import dev.parley.driver.WhatsAppDriver;
 import dev.parley.driver.sandbox.SandboxConfig;
 import dev.parley.driver.sandbox.SandboxDriver;
 import jakarta.annotation.Priority;
@@ -26,7 +25,9 @@ import java.util.concurrent.ConcurrentHashMap;
 @Alternative
 @Priority(1)
 @Singleton
-@Typed({FaultyDriver.class, SandboxDriver.class, WhatsAppDriver.class})
+// Not a WhatsAppDriver bean of its own: DriverSelection hands it out when the sandbox is chosen, and a test
+// profile that chooses Baileys gets Baileys.
+@Typed({FaultyDriver.class, SandboxDriver.class})
 public class FaultyDriver extends SandboxDriver {
 
     /** What the next send of a device does wrong. */
