@@ -72,7 +72,9 @@ class StoreOutageTest {
         Api.awaitStatus(tenant.token(), id, "delivered", TIMEOUT);
         Api.await(() -> records.stream().anyMatch(r -> r.getMessage().contains("recovered")) ? true : null, TIMEOUT,
                 () -> "a loop to log its recovery");
-        given().get("/q/health/ready").then().statusCode(200);
+        // Ready again once every loop has gone a quiet period (OutageLog.QUIET) without a failure.
+        Api.await(() -> given().get("/q/health/ready").statusCode() == 200 ? true : null, TIMEOUT,
+                () -> "readiness to come back");
 
         // Each loop logged the outage's start once, whatever the number of calls that failed. (Device lanes
         // still log each failed entry: they are the send path, outside these loops.)
