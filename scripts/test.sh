@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # `make test`: every test of every build, with throwaway backing services (scripts/services.sh).
 #
-# The all-in-one suite runs alone, because its tests wait on real queues and timers and a second
-# build competing for the two cores of a CI machine would only make them slower. What does not
-# compete with it runs beside it: the sidecar's Node tests during the all-in-one build's compile,
-# then the Lambda API build's tests and the native-sources check side by side (each has its own
-# target directory). Every side job's output is printed when it ends, and any failure fails the run.
+# The all-in-one suite runs without other builds beside it, because its tests wait on real queues and
+# timers and a build competing for the two cores of a CI machine would only make them slower (it runs in
+# two Surefire forks of its own, see pom.xml). What does not compete with it runs beside it: the
+# sidecar's Node tests during the all-in-one build's compile; then the crash tests against the packaged
+# app (Failsafe, CrashIT: they wait on a drain, not on timers) beside the Lambda API build's tests
+# followed by the native-sources check (the Lambda build has its own target directory; native-sources
+# writes neither the packaged app nor the test classes). Every side job's output is printed when it
+# ends, and any failure fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MVN=(mvn -B -ntp)
@@ -40,12 +43,13 @@ make --no-print-directory engine-deps
 side_job engine-test make --no-print-directory engine-test; engine=$last_job
 
 set -a; source target/services/env; set +a
-echo "== The all-in-one build: unit and Quarkus tests, then the packaged app's integration tests"
-"${MVN[@]}" verify
+echo "== The all-in-one build: unit and Quarkus tests, then the package the integration tests run"
+"${MVN[@]}" verify -DskipITs
 
-side_job lambda-api-test "${MVN[@]}" -Plambda-api test; lambda=$last_job
-side_job native-sources make --no-print-directory native-sources; native=$last_job
+side_job crash-tests "${MVN[@]}" failsafe:integration-test failsafe:verify; crash=$last_job
+side_job lambda-and-native bash -c "${MVN[*]} -Plambda-api test && make --no-print-directory native-sources"
+lambda=$last_job
 
 finish engine-test "$engine" "The Baileys engine sidecar's Node tests"
-finish lambda-api-test "$lambda" "The API as a Lambda, driven by API Gateway v2 events (lambda-api build)"
-finish native-sources "$native" "Every native build step short of the compile"
+finish lambda-and-native "$lambda" "The API as a Lambda (lambda-api build), then every native build step short of the compile"
+finish crash-tests "$crash" "Crash tests: the packaged all-in-one and its stores killed mid-drain (CrashIT)"
