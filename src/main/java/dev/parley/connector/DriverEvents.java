@@ -7,6 +7,9 @@ import dev.parley.driver.LinkingCode;
 import dev.parley.driver.Receipt;
 import org.jboss.logging.Logger;
 
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -21,6 +24,11 @@ final class DriverEvents implements DriverListener {
     private final DeviceLanes lanes;
     private final DeviceEventRecorder recorder;
     private final ExecutorService background;
+    /**
+     * Each device's status and code writes, chained so they land in the order the driver reported them: a
+     * "pending" then "linking" reported in one instant must not be stored as "pending" by a slower thread.
+     */
+    private final Map<String, CompletableFuture<Void>> inOrder = new ConcurrentHashMap<>();
 
     DriverEvents(DeviceSessions sessions, DeviceLanes lanes, DeviceEventRecorder recorder,
                  ExecutorService background) {
@@ -38,7 +46,7 @@ final class DriverEvents implements DriverListener {
         LOG.infof("Device device=%s is %s", deviceId, status);
         lanes.wake(deviceId);
         boolean asked = status == DeviceStatus.logged_out && sessions.takeLogoutAsked(deviceId);
-        background.submit(() -> recorder.status(deviceId, status, asked));
+        ordered(deviceId, () -> recorder.status(deviceId, status, asked));
     }
 
     @Override
@@ -46,7 +54,13 @@ final class DriverEvents implements DriverListener {
         // The code is a one-time secret: only the fact that one is offered is logged.
         LOG.infof("Device device=%s offers a %s code to link it, valid until %s", deviceId, code.kind(),
                 code.expiresAt());
-        background.submit(() -> recorder.linking(deviceId, code));
+        ordered(deviceId, () -> recorder.linking(deviceId, code));
+    }
+
+    private void ordered(String deviceId, Runnable write) {
+        inOrder.compute(deviceId, (id, previous) -> (previous == null || previous.isDone()
+                ? CompletableFuture.runAsync(write, background)
+                : previous.thenRunAsync(write, background)).exceptionally(e -> null));
     }
 
     @Override

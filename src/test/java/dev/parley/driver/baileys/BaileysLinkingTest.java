@@ -12,7 +12,6 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import jakarta.mail.internet.MimeMessage;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -59,8 +58,6 @@ class BaileysLinkingTest {
     GreenMail greenMail;
 
     @Test
-    @Disabled("Flaky in the full suite (2 of 3 runs): after the first QR reached the API, the device's status was not"
-            + " seen as linking within 30 s; open in issue 11")
     void the_qr_code_reaches_the_api_rotates_decodes_from_the_png_and_the_link_brings_the_device_online()
             throws Exception {
         Api.Tenant tenant = Api.newAccount();
