@@ -127,7 +127,10 @@ public class WebhookSender {
         }
         long latency = millisSince(start);
         if (answered.failure() != null) {
-            return AttemptResult.failed(null, latency, describe(answered.failure()), true);
+            // The client's idle timeout equals ours, so either may end a silent receiver: one wording for both.
+            String error = answered.failure().getClass().getSimpleName().contains("Timeout")
+                    ? "no answer within " + timeoutMillis + " ms" : describe(answered.failure());
+            return AttemptResult.failed(null, latency, error, true);
         }
         int code = answered.status();
         if (code >= 200 && code < 300) {
