@@ -39,6 +39,13 @@ public interface ConnectorConfig {
     @WithDefault("1000")
     int laneMaxEntries();
 
+    /**
+     * How long a lane handing its device over waits for a send in flight before interrupting it: an interrupted send
+     * is settled by the claim rules (ADR 0008), a finished one needs nothing.
+     */
+    @WithDefault("10s")
+    Duration handOverGrace();
+
     /** How often device sessions are reconciled with the devices in PostgreSQL. */
     @WithDefault("2s")
     Duration deviceRefresh();

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -20,21 +21,18 @@ import java.util.function.BooleanSupplier;
 /**
  * The send scheduler of one device. Entries received from the device's queues wait here, ordered by
  * priority and then age; one virtual thread sends the best waiting entry whenever the device is online
- * and its sliding-window rate allows. While the device is offline, waiting entries are handed to
- * {@link HeldMessages} and leave SQS. The lane holds at most {@code capacity} entries: when full, the
- * worst-ranked entry is held the same way, so an urgent message always finds room, and held entries are
- * released, best first, as the lane drains to half. An entry is thus received from SQS a bounded number of
- * times however long the backlog, never bounced back to its queue again and again.
+ * and its sliding-window rate allows. While the device is offline, waiting entries are handed to the
+ * connector's {@link OverflowHolder} and leave SQS for the held index. The lane keeps at most {@code capacity}
+ * entries: when full, the worst-ranked entry is held the same way, so an urgent message always finds room, and
+ * held entries are released, best first, once every hold has landed and the lane has drained to half. An entry
+ * is thus received from SQS a bounded number of times however long the backlog, never bounced back to its queue
+ * again and again, and holding a flood never stalls the lane's sends.
  */
 final class DeviceLane {
 
     private static final Logger LOG = Logger.getLogger(DeviceLane.class);
     /** Longest real-time wait between checks, so clock changes and status flips are noticed quickly. */
     private static final long MAX_WAIT_MILLIS = 200;
-    /** How long a hand-over waits for a send in flight before interrupting it. */
-    private static final Duration IN_FLIGHT_GRACE = Duration.ofSeconds(10);
-    /** Overflow entries held (side by side) per step of the lane's thread. */
-    private static final int HOLDS_PER_STEP = 20;
 
     /** Ordering of waiting entries: priority (urgent first), then creation time, then id. */
     static final Comparator<Waiting> ORDER = Comparator
@@ -52,6 +50,7 @@ final class DeviceLane {
     private final String deviceId;
     private final MessageSender sender;
     private final OutboundQueue queue;
+    private final OverflowHolder holder;
     private final HeldMessages held;
     private final BooleanSupplier online;
     private final SlidingWindow window;
@@ -64,8 +63,11 @@ final class DeviceLane {
     private volatile int capacity;
     /** Real time before which the lane sends nothing, so entries arriving together are ranked together. */
     private long gatherUntilNanos;
-    /** Entries that overflowed the lane, to be held by the lane's thread (never by the poller that offered). */
-    private final List<Waiting> overflow = new ArrayList<>();
+    /**
+     * Holds handed to the holder and not yet done: nothing is released meanwhile, or a released entry could overtake
+     * an older one still on its way into the held index.
+     */
+    private int holding;
     /** Whether the device may have held messages to release when the lane has room; checked once at start. */
     private volatile boolean heldWaiting = true;
     /** Released entries not yet back from SQS, and when they were released; room is kept for them. */
@@ -82,8 +84,10 @@ final class DeviceLane {
      *               send, so that a burst (a release of held messages arriving over four queues) is sent in
      *               priority order rather than in arrival order
      * @param maxEntries the most entries a lane keeps, whatever its rate; the rest are held in DynamoDB
+     * @param handOverGrace how long a hand-over waits for a send in flight before interrupting it
      */
-    record Settings(Duration visibility, Duration overflowDelay, Duration gather, int maxEntries) {
+    record Settings(Duration visibility, Duration overflowDelay, Duration gather, int maxEntries,
+                    Duration handOverGrace) {
 
         /** Room for five minutes of sends, never less than 50 entries nor more than {@code maxEntries}. */
         int capacityFor(int messagesPerMinute) {
@@ -91,11 +95,12 @@ final class DeviceLane {
         }
     }
 
-    DeviceLane(String deviceId, int messagesPerMinute, MessageSender sender, OutboundQueue queue, HeldMessages held,
-               BooleanSupplier online, Clock clock, Settings settings) {
+    DeviceLane(String deviceId, int messagesPerMinute, MessageSender sender, OutboundQueue queue,
+               OverflowHolder holder, HeldMessages held, BooleanSupplier online, Clock clock, Settings settings) {
         this.deviceId = deviceId;
         this.sender = sender;
         this.queue = queue;
+        this.holder = holder;
         this.held = held;
         this.online = online;
         this.clock = clock;
@@ -110,6 +115,7 @@ final class DeviceLane {
         Waiting w = new Waiting(entry, priority, entry.message().created(), entry.message().messageId(),
                 System.nanoTime() + settings.visibility().toNanos());
         ReceivedMessage bounce = null;
+        List<Waiting> toHold = List.of();
         lock.lock();
         try {
             if (!open) {
@@ -123,9 +129,8 @@ final class DeviceLane {
                 if (waiting.size() > capacity) {
                     Waiting worst = worst();
                     waiting.remove(worst);
-                    overflow.add(worst);
-                    holds++;
-                    heldWaiting = true;
+                    toHold = List.of(worst);
+                    startHolds(1);
                 }
                 changed.signalAll();
             }
@@ -135,6 +140,7 @@ final class DeviceLane {
         if (bounce != null) {
             queue.retryAfter(bounce, settings.overflowDelay());
         }
+        hold(toHold);
     }
 
     /** The device's plan changed. */
@@ -182,9 +188,7 @@ final class DeviceLane {
         try {
             open = false;
             left = new ArrayList<>(waiting);
-            left.addAll(overflow);
             waiting.clear();
-            overflow.clear();
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -192,7 +196,7 @@ final class DeviceLane {
         if (handOver && thread != Thread.currentThread()) {
             // Interrupted halfway, a send could leave its record claimed and go out again from the next owner.
             try {
-                thread.join(IN_FLIGHT_GRACE);
+                thread.join(settings.handOverGrace());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -224,7 +228,7 @@ final class DeviceLane {
     private void step() throws InterruptedException {
         Waiting next = null;
         List<Waiting> toHold = List.of();
-        List<Waiting> toExtend = List.of();
+        List<Waiting> toExtend;
         int toRelease = 0;
         int holdsBefore = 0;
         lock.lock();
@@ -233,14 +237,8 @@ final class DeviceLane {
                 return;
             }
             toExtend = dueForExtension();
-            // Holds and sends interleave: a flood of overflow is held a chunk per step while sending goes on.
-            boolean busy = !toExtend.isEmpty() || !overflow.isEmpty();
-            if (!overflow.isEmpty()) {
-                List<Waiting> chunk = overflow.subList(0, Math.min(HOLDS_PER_STEP, overflow.size()));
-                toHold = new ArrayList<>(chunk);
-                chunk.clear();
-            }
-            if (overflow.isEmpty() && heldWaiting && online.getAsBoolean() && (toRelease = room()) > 0) {
+            boolean busy = !toExtend.isEmpty();
+            if (holding == 0 && heldWaiting && online.getAsBoolean() && (toRelease = room()) > 0) {
                 inbound += toRelease;
                 releasedAtNanos = System.nanoTime();
                 holdsBefore = holds;
@@ -249,11 +247,9 @@ final class DeviceLane {
                     changed.await(MAX_WAIT_MILLIS * 5, TimeUnit.MILLISECONDS);
                 }
             } else if (!online.getAsBoolean()) {
-                toHold = new ArrayList<>(toHold);
-                toHold.addAll(waiting);
+                toHold = new ArrayList<>(waiting);
                 waiting.clear();
-                holds++;
-                heldWaiting = true;
+                startHolds(toHold.size());
             } else if (gatherUntilNanos - System.nanoTime() > 0) {
                 if (!busy) {
                     long wait = TimeUnit.NANOSECONDS.toMillis(gatherUntilNanos - System.nanoTime()) + 1;
@@ -303,34 +299,36 @@ final class DeviceLane {
         }
     }
 
+    /** Counts holds about to be handed to the holder; called with the lock held. */
+    private void startHolds(int count) {
+        holding += count;
+        holds++;
+        heldWaiting = true;
+    }
+
     /**
-     * Holds entries side by side (one virtual thread each): under a flood, overflow must leave SQS well within its
-     * visibility, or an entry handed out again could be sent while older ones are held. One that fails stays in
-     * SQS and comes back when its visibility lapses.
+     * Hands entries to the connector's holder, which moves them into the held index side by side: under a flood,
+     * overflow must leave SQS well within its visibility, or an entry handed out again could be sent while older
+     * ones are held.
      */
-    private void hold(List<Waiting> entries) throws InterruptedException {
-        if (entries.size() == 1) {
-            held.hold(entries.getFirst().entry());
-            return;
-        }
-        for (int from = 0; from < entries.size(); from += HOLDS_PER_STEP) {
-            List<Thread> holders = new ArrayList<>(HOLDS_PER_STEP);
-            for (Waiting w : entries.subList(from, Math.min(entries.size(), from + HOLDS_PER_STEP))) {
-                holders.add(Thread.ofVirtual().name("hold-" + w.id()).start(() -> {
-                    try {
-                        held.hold(w.entry());
-                    } catch (RuntimeException e) {
-                        LOG.debugf("Holding message=%s failed; it comes back from SQS: %s", w.id(), e.getMessage());
-                    }
-                }));
-            }
-            for (Thread holder : holders) {
-                holder.join();
-            }
+    private void hold(List<Waiting> entries) {
+        for (Waiting w : entries) {
+            holder.hold(w.entry(), this::held);
         }
     }
 
-    /** Entries (waiting or still to be held) whose SQS visibility runs out soon; called with the lock held. */
+    /** One hold handed to the holder is done (landed or failed). */
+    private void held() {
+        lock.lock();
+        try {
+            holding--;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waiting entries whose SQS visibility runs out soon; called with the lock held. */
     private List<Waiting> dueForExtension() {
         // Renew when a third of the visibility is left, so a slow renewal never lets an entry slip out.
         long soon = System.nanoTime() + settings.visibility().toNanos() / 3;
@@ -340,36 +338,30 @@ final class DeviceLane {
                 due.add(w);
             }
         }
-        for (Waiting w : overflow) {
-            if (w.visibleUntilNanos() < soon) {
-                due.add(w);
-            }
-        }
         return due;
     }
 
+    /** Renews the visibility of {@code due} in one batched call; an entry whose receipt went stale leaves the lane. */
     private void extend(List<Waiting> due) {
-        for (Waiting w : due) {
-            Waiting renewed = w.withVisibleUntil(System.nanoTime() + settings.visibility().toNanos());
-            boolean ok;
-            try {
-                queue.extendVisibility(w.entry(), settings.visibility());
-                ok = true;
-            } catch (RuntimeException e) {
+        if (due.isEmpty()) {
+            return;
+        }
+        long renewedUntil = System.nanoTime() + settings.visibility().toNanos();
+        Set<ReceivedMessage> lost = Set.copyOf(queue.extendVisibility(due.stream().map(Waiting::entry).toList(),
+                settings.visibility()));
+        lock.lock();
+        try {
+            for (Waiting w : due) {
                 // The receipt is stale (the entry went back to the queue): let the queue hand it out again.
-                LOG.debugf("Could not extend visibility of message=%s: %s", w.id(), e.getMessage());
-                ok = false;
-            }
-            lock.lock();
-            try {
-                if (waiting.remove(w) && ok) {
-                    waiting.add(renewed);
-                } else if (overflow.remove(w) && ok) {
-                    overflow.add(renewed);
+                if (waiting.remove(w) && !lost.contains(w.entry())) {
+                    waiting.add(w.withVisibleUntil(renewedUntil));
                 }
-            } finally {
-                lock.unlock();
             }
+        } finally {
+            lock.unlock();
+        }
+        if (!lost.isEmpty()) {
+            LOG.debugf("Could not extend visibility of %d entries of device=%s", lost.size(), deviceId);
         }
     }
 

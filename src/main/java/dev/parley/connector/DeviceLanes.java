@@ -12,9 +12,13 @@ import java.util.function.BooleanSupplier;
 /** A connector's {@link DeviceLane}s, one per device with entries, created on a device's first entry. */
 final class DeviceLanes {
 
+    /** Holds of all lanes that run at once: enough to outpace a flood, few enough to leave the stores room. */
+    private static final int HOLDS_AT_ONCE = 16;
+
     private final MessageSender sender;
     private final OutboundQueue queue;
     private final HeldMessages held;
+    private final OverflowHolder holder;
     private final Clock clock;
     private final DeviceLane.Settings settings;
     private final Map<String, DeviceLane> lanes = new ConcurrentHashMap<>();
@@ -23,9 +27,10 @@ final class DeviceLanes {
         this.sender = sender;
         this.queue = queue;
         this.held = held;
+        this.holder = new OverflowHolder(held, HOLDS_AT_ONCE);
         this.clock = clock;
         this.settings = new DeviceLane.Settings(config.visibilityTimeout(), config.overflowDelay(),
-                config.gatherWindow(), config.laneMaxEntries());
+                config.gatherWindow(), config.laneMaxEntries(), config.handOverGrace());
     }
 
     /** How many entries a lane at {@code messagesPerMinute} keeps before holding the rest in DynamoDB. */
@@ -35,7 +40,7 @@ final class DeviceLanes {
 
     /** Puts an entry in its device's lane, opening the lane at {@code rate} sends a minute if it has none. */
     void offer(String deviceId, ReceivedMessage entry, Priority priority, int rate, BooleanSupplier online) {
-        lanes.computeIfAbsent(deviceId, id -> new DeviceLane(id, rate, sender, queue, held, online, clock, settings))
+        lanes.computeIfAbsent(deviceId, id -> new DeviceLane(id, rate, sender, queue, holder, held, online, clock, settings))
                 .offer(entry, priority);
     }
 

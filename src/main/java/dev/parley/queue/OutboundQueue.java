@@ -3,6 +3,7 @@ package dev.parley.queue;
 import io.smallrye.mutiny.Uni;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -73,5 +74,21 @@ public interface OutboundQueue {
     /** Keeps an entry being worked on hidden for another {@code visibility} from now; as {@link #retryAfter}. */
     default void extendVisibility(ReceivedMessage message, Duration visibility) {
         retryAfter(message, visibility);
+    }
+
+    /**
+     * Keeps entries being worked on hidden for another {@code visibility} from now, in as few calls as the queue
+     * allows; answers those that could not be kept (a stale receipt: the entry is handed out again). Blocking.
+     */
+    default List<ReceivedMessage> extendVisibility(List<ReceivedMessage> messages, Duration visibility) {
+        List<ReceivedMessage> lost = new ArrayList<>();
+        for (ReceivedMessage message : messages) {
+            try {
+                extendVisibility(message, visibility);
+            } catch (RuntimeException e) {
+                lost.add(message);
+            }
+        }
+        return lost;
     }
 }

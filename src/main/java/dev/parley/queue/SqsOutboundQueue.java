@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.CreateQueueRequest;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.GetQueueUrlRequest;
@@ -21,8 +22,11 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** {@link OutboundQueue} on SQS standard queues (ElasticMQ locally). */
@@ -148,6 +152,45 @@ public class SqsOutboundQueue implements OutboundQueue {
         int seconds = (int) Math.max(0, Math.min(delay.toSeconds(), MAX_VISIBILITY.toSeconds()));
         Blocking.await(sqs.changeMessageVisibility(b -> b.queueUrl(url).receiptHandle(message.receipt())
                 .visibilityTimeout(seconds)));
+    }
+
+    /**
+     * Ten entries per ChangeMessageVisibilityBatch call, all calls side by side: a full lane renews hundreds of
+     * entries at once, and one call each took longer than the visibility it was renewing on a busy host.
+     */
+    @Override
+    public List<ReceivedMessage> extendVisibility(List<ReceivedMessage> messages, Duration visibility) {
+        int seconds = (int) Math.max(0, Math.min(visibility.toSeconds(), MAX_VISIBILITY.toSeconds()));
+        Map<QueueAddress, List<ReceivedMessage>> byQueue = new LinkedHashMap<>();
+        messages.forEach(m -> byQueue.computeIfAbsent(m.queue(), q -> new ArrayList<>()).add(m));
+        List<ReceivedMessage> lost = Collections.synchronizedList(new ArrayList<>());
+        List<CompletableFuture<?>> calls = new ArrayList<>();
+        for (var queue : byQueue.entrySet()) {
+            String url = Blocking.await(url(queue.getKey()));
+            List<ReceivedMessage> all = queue.getValue();
+            for (int from = 0; from < all.size(); from += MAX_BATCH) {
+                List<ReceivedMessage> chunk = all.subList(from, Math.min(all.size(), from + MAX_BATCH));
+                List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
+                for (int i = 0; i < chunk.size(); i++) {
+                    entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(Integer.toString(i))
+                            .receiptHandle(chunk.get(i).receipt()).visibilityTimeout(seconds).build());
+                }
+                calls.add(sqs.changeMessageVisibilityBatch(b -> b.queueUrl(url).entries(entries))
+                        .whenComplete((response, error) -> {
+                            if (error != null) {
+                                lost.addAll(chunk);
+                            } else {
+                                response.failed().forEach(f -> lost.add(chunk.get(Integer.parseInt(f.id()))));
+                            }
+                        }));
+            }
+        }
+        try {
+            Blocking.await(CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)));
+        } catch (RuntimeException e) {
+            // Counted per chunk above: a failed call loses its chunk, the others stand.
+        }
+        return List.copyOf(lost);
     }
 
     @Override

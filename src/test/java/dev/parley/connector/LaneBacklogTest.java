@@ -20,7 +20,6 @@ import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -47,8 +46,11 @@ class LaneBacklogTest {
     /** Small bulk requests, so the API's parallel queue writes stay within the SQS client's pool on a busy host. */
     private static final int BULK = 100;
     private static final int FAST_RATE = 100_000;
-    /** A bound for a loaded build machine, not a latency figure: the drain itself takes seconds. */
-    private static final Duration DRAIN = Duration.ofSeconds(90);
+    /**
+     * A bound for a loaded build machine, not a latency figure: the lane sends one at a time, each send a few store
+     * round trips, so the drain takes about a minute on a quiet 2-core machine and three on a busy one.
+     */
+    private static final Duration DRAIN = Duration.ofMinutes(5);
 
     @Inject
     SandboxDriver sandbox;
@@ -78,8 +80,6 @@ class LaneBacklogTest {
     }
 
     @Test
-    @Disabled("Fails: the lane takes the flood of overflow faster than it can hold it (2 sends in 90 s, entries"
-            + " dead-lettered after 20 receives on a loaded host); holding must move off the lane's thread, bounded")
     void two_thousand_messages_on_a_basic_device_are_sent_in_order_and_none_reaches_a_dead_letter_queue() {
         int basicRate = basicRate(null);
         basicRate(FAST_RATE);

@@ -110,6 +110,31 @@ public interface OutboundQueueContract {
     }
 
     @Test
+    default void extending_many_at_once_keeps_them_hidden_and_names_those_whose_receipt_went_stale() {
+        OutboundQueue queue = newQueue();
+        List<OutboundQueue.Pending> batch = new ArrayList<>();
+        for (int i = 0; i < OutboundQueue.MAX_BATCH; i++) {
+            batch.add(new OutboundQueue.Pending(message(), Duration.ZERO));
+        }
+        queue.enqueueBatch(ADDRESS, batch).await().atMost(WAIT);
+        List<ReceivedMessage> received = new ArrayList<>();
+        await().atMost(WAIT).until(() -> {
+            received.addAll(queue.receive(ADDRESS, OutboundQueue.MAX_BATCH, POLL, Duration.ofSeconds(2)));
+            return received.size() >= 10;
+        });
+        // Lapsed and handed out again, the first one's receipt is stale; the other nine are renewed together.
+        ReceivedMessage stale = received.getFirst();
+        queue.retryAfter(stale, Duration.ZERO);
+        ReceivedMessage again = receiveOne(queue, Duration.ofSeconds(30));
+        assertThat(again.message()).isEqualTo(stale.message());
+
+        List<ReceivedMessage> lost = queue.extendVisibility(received, Duration.ofSeconds(30));
+
+        assertThat(lost).containsExactly(stale);
+        nothingFor(queue, Duration.ofSeconds(3));
+    }
+
+    @Test
     default void a_deleted_entry_never_comes_back() {
         OutboundQueue queue = newQueue();
         queue.enqueue(ADDRESS, message(), Duration.ZERO).await().atMost(WAIT);

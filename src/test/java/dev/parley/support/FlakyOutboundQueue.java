@@ -86,4 +86,9 @@ public class FlakyOutboundQueue implements OutboundQueue {
     public void retryAfter(ReceivedMessage message, Duration delay) {
         real.retryAfter(message, delay);
     }
+
+    @Override
+    public List<ReceivedMessage> extendVisibility(List<ReceivedMessage> messages, Duration visibility) {
+        return real.extendVisibility(messages, visibility);
+    }
 }
