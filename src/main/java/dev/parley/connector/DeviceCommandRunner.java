@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.common.Blocking;
+import dev.parley.common.OutageLog;
 import dev.parley.device.Device;
 import dev.parley.driver.DriverRefusal;
 import dev.parley.driver.LinkingCode;
@@ -33,6 +34,9 @@ import java.util.function.Supplier;
 final class DeviceCommandRunner {
 
     private static final Logger LOG = Logger.getLogger(DeviceCommandRunner.class);
+
+    /** Polls fail together while the store is down: one line when that starts and one when it ends. */
+    private final OutageLog polling = new OutageLog("Looking for device commands", LOG);
 
     private final DeviceCommandStore store;
     private final WhatsAppDriver driver;
@@ -85,10 +89,11 @@ final class DeviceCommandRunner {
                         take(command);
                     }
                 }
+                polling.succeeded();
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                LOG.warnf("Looking for device commands failed; retrying: %s", e.toString());
+                polling.failed(e);
             }
         }
     }
