@@ -13,6 +13,8 @@ import dev.parley.driver.NumberCheck;
 import dev.parley.driver.IncomingMessage;
 import dev.parley.driver.LinkingCode;
 import dev.parley.driver.OutboundMessage;
+import dev.parley.driver.Presence;
+import dev.parley.driver.ProfileUpdate;
 import dev.parley.driver.Receipt;
 import dev.parley.driver.SendResult;
 import dev.parley.driver.WhatsAppDriver;
@@ -206,6 +208,37 @@ public class BaileysDriver implements WhatsAppDriver {
             checks.add(new NumberCheck(r.path("phone").asText(), r.path("exists").asBoolean(), jid));
         }
         return checks;
+    }
+
+    @Override
+    public void updateProfile(String deviceId, ProfileUpdate update) {
+        ObjectNode fields = device(deviceId);
+        if (update.name() != null) {
+            fields.put("name", update.name());
+        }
+        if (update.about() != null) {
+            fields.put("about", update.about());
+        }
+        if (update.picture() != null) {
+            fields.putObject("picture").put("base64", java.util.Base64.getEncoder().encodeToString(update.picture()));
+        }
+        command("profile", fields);
+    }
+
+    @Override
+    public void markRead(String deviceId, String chat, List<String> waIds) {
+        ObjectNode fields = device(deviceId);
+        waIds.forEach(waId -> fields.withArray("keys").addObject().put("chat", chat).put("waId", waId));
+        command("markRead", fields);
+    }
+
+    @Override
+    public void showPresence(String deviceId, String chat, Presence presence) {
+        ObjectNode fields = device(deviceId).put("type", presence.name());
+        if (chat != null) {
+            fields.put("chat", chat);
+        }
+        command("presence", fields);
     }
 
     /** A request to the sidecar whose failure is a {@link DriverRefusal} carrying the sidecar's error code. */
