@@ -84,6 +84,7 @@ final class BaileysFake {
             public Duration restartBackoffMax() { return Duration.ofSeconds(2); }
             public String sessionsTable() { return table; }
             public Path keyFile() { return keyFile; }
+            public java.util.Optional<String> kmsKey() { return java.util.Optional.empty(); }
         };
     }
 
