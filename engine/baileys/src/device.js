@@ -174,8 +174,27 @@ export class Device {
       }
       const incoming = fromBaileysMessage(msg, { type, lidToPn })
       if (!incoming) continue
+      if (incoming.media) await this.download(msg, incoming.media)
       this.seen.remember(key.id)
       this.channel.event('incoming', { device: this.id, message: incoming })
+    }
+  }
+
+  /**
+   * Adds the media's bytes (`base64`) to an incoming media message, or says why not (`download`:
+   * `too_large`, `failed`); the message is reported either way, so a failed download loses only the bytes.
+   */
+  async download (msg, media) {
+    const max = this.config.mediaMaxBytes
+    if (media.size !== undefined && media.size > max) { media.download = 'too_large'; return }
+    try {
+      const bytes = await withTimeout(Promise.resolve(this.config.downloadMedia(msg, this.sock, this.logger)),
+        this.config.queryTimeoutMs, 'timeout', 'downloading media')
+      if (bytes.length > max) { media.download = 'too_large'; return }
+      media.base64 = Buffer.from(bytes).toString('base64')
+    } catch (err) {
+      this.logger.warn({ err, waId: msg.key?.id }, 'media download failed; reporting the message without it')
+      media.download = 'failed'
     }
   }
 

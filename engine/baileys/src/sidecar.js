@@ -4,7 +4,7 @@ import './stdio.js'
 import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import pino from 'pino'
-import makeWASocket from 'baileys'
+import makeWASocket, { downloadMediaMessage } from 'baileys'
 import baileysDefaultLogger from 'baileys/lib/Utils/logger.js'
 import { Channel, ProtocolError } from './channel.js'
 import { Device } from './device.js'
@@ -33,6 +33,8 @@ export function configFrom (env) {
     queryTimeoutMs: intEnv(env, 'PARLEY_SIDECAR_QUERY_TIMEOUT_MS', 30000),
     numberCacheMs: intEnv(env, 'PARLEY_SIDECAR_NUMBER_CACHE_MS', 24 * 3600 * 1000),
     negativeNumberCacheMs: intEnv(env, 'PARLEY_SIDECAR_NEGATIVE_NUMBER_CACHE_MS', 10 * 60 * 1000),
+    // incoming media larger than this is reported without its bytes (they travel base64 on one stdout line)
+    mediaMaxBytes: intEnv(env, 'PARLEY_SIDECAR_MEDIA_MAX_BYTES', 16 * 1024 * 1024),
     backoff: {
       baseMs: intEnv(env, 'PARLEY_SIDECAR_BACKOFF_BASE_MS', 1000),
       maxMs: intEnv(env, 'PARLEY_SIDECAR_BACKOFF_MAX_MS', 60000)
@@ -48,12 +50,17 @@ export function errorOf (err) {
   return out
 }
 
+/** Baileys' download of an incoming message's media (decrypted bytes), re-requesting expired media from the phone. */
+export function baileysDownload (msg, sock, logger) {
+  return downloadMediaMessage(msg, 'buffer', {}, { logger, reuploadRequest: sock.updateMediaMessage })
+}
+
 /**
  * Runs the sidecar until stdin ends. `makeSocket` is Baileys' `makeWASocket` in production; the test
- * entry point (src/test-entry.js) passes a scripted fake and may add test-only ops.
+ * entry point (src/test-entry.js) passes a scripted fake (and its media download) and may add test-only ops.
  */
-export function main ({ makeSocket = makeWASocket, extraOps = {}, env = process.env, input = process.stdin, exit = code => process.exit(code) } = {}) {
-  const config = configFrom(env)
+export function main ({ makeSocket = makeWASocket, downloadMedia = baileysDownload, extraOps = {}, env = process.env, input = process.stdin, exit = code => process.exit(code) } = {}) {
+  const config = { ...configFrom(env), downloadMedia }
   // Baileys' own default logger writes to stdout: silence it (ours goes to stderr).
   baileysDefaultLogger.level = 'silent'
   const logger = pino({ level: config.logLevel, base: { pid: process.pid } }, pino.destination(2))

@@ -15,8 +15,16 @@ if (!scriptPath) {
 const script = JSON.parse(readFileSync(scriptPath, 'utf8'))
 const fake = fakeSocketFactory(script, { recordPath: process.env.PARLEY_FAKE_RECORD || script.record })
 
+/** The fake network's media: a media message whose `url` is `fake:<base64>` downloads as those bytes; any other fails. */
+function fakeDownload (msg) {
+  const inner = Object.values(msg.message ?? {}).find(v => v && typeof v === 'object' && typeof v.url === 'string')
+  if (!inner?.url?.startsWith('fake:')) throw new Error(`no fake media at ${inner?.url}`)
+  return Buffer.from(inner.url.slice(5), 'base64')
+}
+
 main({
   makeSocket: fake.makeSocket,
+  downloadMedia: fakeDownload,
   extraOps: {
     // test-only: run fake steps on a device's current socket, e.g. {"op":"fake","device":"d1","steps":[{"close":428}]}
     fake: async req => {

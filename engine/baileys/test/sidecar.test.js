@@ -132,6 +132,32 @@ test('link by QR, go online, send, receive, receipts, restart without a QR', asy
     assert.deepEqual([got[2].chat, got[2].from, got[2].group], ['120363025246125486@g.us', '+4915100000005', true])
   })
 
+  await t.test('incoming media comes with its bytes; too large or undownloadable media comes without them', async () => {
+    const from = java.lines.length
+    const photo = Buffer.from('fake jpeg bytes')
+    const media = (id, imageMessage) => ({ key: { remoteJid: PEER, id, fromMe: false }, message: { imageMessage }, messageTimestamp: TS })
+    await java.request('fake', {
+      device: 'd1',
+      steps: [{
+        upsert: {
+          type: 'notify',
+          messages: [
+            media('IMG1', { url: 'fake:' + photo.toString('base64'), mimetype: 'image/jpeg', caption: 'look', fileLength: photo.length }),
+            media('IMG2', { url: 'fake:' + photo.toString('base64'), mimetype: 'image/jpeg', fileLength: 64 * 1024 * 1024 }),
+            media('IMG3', { url: 'https://mmg.example/gone', mimetype: 'image/jpeg' })
+          ]
+        }
+      }]
+    })
+    await java.waitEvent('incoming', 'd1', m => m.message.waId === 'IMG3', { from })
+    const got = java.lines.slice(from).filter(l => l.ev === 'incoming').map(l => l.message)
+    assert.deepEqual(got.map(m => [m.waId, m.kind, m.text]), [['IMG1', 'media', 'look'], ['IMG2', 'media', null], ['IMG3', 'media', null]])
+    assert.equal(Buffer.from(got[0].media.base64, 'base64').toString(), 'fake jpeg bytes')
+    assert.equal(got[0].media.mimetype, 'image/jpeg')
+    assert.deepEqual([got[1].media.base64, got[1].media.download], [undefined, 'too_large'])
+    assert.deepEqual([got[2].media.base64, got[2].media.download], [undefined, 'failed'])
+  })
+
   await t.test('group receipts from message-receipt.update', async () => {
     const from = java.lines.length
     await java.request('fake', { device: 'd1', steps: [{ receipt: [{ key: { remoteJid: '120363025246125486@g.us', id: 'G-OUT', fromMe: true }, receipt: { userJid: '4915100000005@s.whatsapp.net', readTimestamp: TS } }] }] })
@@ -160,10 +186,11 @@ test('link by QR, go online, send, receive, receipts, restart without a QR', asy
       { phone: '+4915177777777', exists: true, jid: '4915177777777@s.whatsapp.net' }
     ])
     assert.equal((await java.request('profile', { device: 'd1', name: 'Shop', about: 'Open 9-5' })).ok, true)
+    assert.equal((await java.request('profile', { device: 'd1', picture: { base64: Buffer.from('png bytes').toString('base64') } })).ok, true)
     assert.equal((await java.request('markRead', { device: 'd1', keys: [{ chat: '+4915112345678', waId: 'IN1' }] })).ok, true)
     assert.equal((await java.request('presence', { device: 'd1', type: 'composing', chat: '+4915112345678' })).ok, true)
     const ops = java.record().map(e => e.op)
-    for (const op of ['updateProfileName', 'updateProfileStatus', 'readMessages', 'sendPresenceUpdate']) assert.ok(ops.includes(op), op)
+    for (const op of ['updateProfileName', 'updateProfileStatus', 'updateProfilePicture', 'readMessages', 'sendPresenceUpdate']) assert.ok(ops.includes(op), op)
     assert.equal((await java.request('presence', { device: 'd1', type: 'dancing' })).error.code, 'bad_request')
     assert.equal((await java.request('send', { device: 'zz', to: '+4915112345678', content: { kind: 'text', text: 'x' } })).error.code, 'unknown_device')
   })

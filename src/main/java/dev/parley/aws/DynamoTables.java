@@ -73,6 +73,11 @@ public class DynamoTables {
         return config.tablePrefix() + "leases";
     }
 
+    /** WhatsApp sessions of the Baileys engine: creds and signal keys per device, encrypted (driver.baileys). */
+    public String sessions() {
+        return config.tablePrefix() + "sessions";
+    }
+
     /** Device commands and linking codes, between the API and the connector holding the device (ADR 0012). */
     public String deviceCommands() {
         return config.tablePrefix() + "device-commands";
@@ -145,7 +150,14 @@ public class DynamoTables {
                 .keySchema(hash("device"), range("item"))
                 .globalSecondaryIndexes(index(COMMANDS_PENDING, "pendingShard", "item", ProjectionType.ALL))
                 .build();
-        return List.of(messages, idempotency, events, inbound, chats, usage, leases, commands);
+        // Per device: its session's creds and signal keys (and the KMS-wrapped data keys, under $datakeys).
+        CreateTableRequest sessions = CreateTableRequest.builder()
+                .tableName(sessions())
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(attr("device"), attr("item"))
+                .keySchema(hash("device"), range("item"))
+                .build();
+        return List.of(messages, idempotency, events, inbound, chats, usage, leases, commands, sessions);
     }
 
     /** Tables with a TTL attribute, by table name. */

@@ -5,10 +5,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.common.Blocking;
+import dev.parley.common.OutageLog;
 import dev.parley.device.Device;
 import dev.parley.driver.DriverRefusal;
 import dev.parley.driver.LinkingCode;
 import dev.parley.driver.NumberCheck;
+import dev.parley.driver.Presence;
+import dev.parley.driver.ProfileUpdate;
 import dev.parley.driver.WhatsAppDriver;
 import dev.parley.linking.DeviceCommand;
 import dev.parley.linking.DeviceCommandStore;
@@ -34,8 +37,12 @@ final class DeviceCommandRunner {
 
     private static final Logger LOG = Logger.getLogger(DeviceCommandRunner.class);
 
+    /** Polls fail together while the store is down: one line when that starts and one when it ends. */
+    private final OutageLog polling = new OutageLog("Looking for device commands", LOG);
+
     private final DeviceCommandStore store;
     private final WhatsAppDriver driver;
+    private final OutboundMedia files;
     private final DeviceSessions sessions;
     private final Supplier<Set<Integer>> shards;
     private final Duration poll;
@@ -50,6 +57,7 @@ final class DeviceCommandRunner {
                         Duration poll, ExecutorService background) {
         this.store = services.commands();
         this.driver = services.driver();
+        this.files = services.sender().media();
         this.sessions = sessions;
         this.shards = shards;
         this.poll = poll;
@@ -85,10 +93,11 @@ final class DeviceCommandRunner {
                         take(command);
                     }
                 }
+                polling.succeeded();
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                LOG.warnf("Looking for device commands failed; retrying: %s", e.toString());
+                polling.failed(e);
             }
         }
     }
@@ -146,8 +155,39 @@ final class DeviceCommandRunner {
                             .put("waId", check.waId());
                 }
             }
+            case profile -> profile(device, payload(command));
+            case markRead -> {
+                JsonNode payload = payload(command);
+                List<String> waIds = new ArrayList<>();
+                payload.path("messages").forEach(m -> waIds.add(m.asText()));
+                driver.markRead(deviceId, payload.path("chat").asText(), waIds);
+            }
+            case presence -> {
+                JsonNode payload = payload(command);
+                driver.showPresence(deviceId, text(payload, "chat"), Presence.valueOf(payload.path("state").asText()));
+            }
         }
         return answer.toString();
+    }
+
+    /** A profile picture larger than this is refused: WhatsApp scales pictures down to 640 px anyway. */
+    static final int MAX_PICTURE_BYTES = 5 * 1024 * 1024;
+
+    private void profile(Device device, JsonNode payload) {
+        byte[] picture = null;
+        if (payload.hasNonNull("picture")) {
+            String fileId = payload.path("picture").asText();
+            picture = files.read(device.accountId, fileId, MAX_PICTURE_BYTES);
+            if (picture == null) {
+                throw new DriverRefusal("bad_request", "picture: file " + fileId + " does not exist, expired, or is "
+                        + "larger than " + MAX_PICTURE_BYTES + " bytes", false);
+            }
+        }
+        driver.updateProfile(device.id, new ProfileUpdate(text(payload, "name"), text(payload, "about"), picture));
+    }
+
+    private static String text(JsonNode payload, String field) {
+        return payload.hasNonNull(field) ? payload.path(field).asText() : null;
     }
 
     private JsonNode payload(DeviceCommand command) {

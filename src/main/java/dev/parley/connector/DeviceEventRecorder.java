@@ -5,6 +5,7 @@ import dev.parley.common.OutageLog;
 import dev.parley.device.Device;
 import dev.parley.device.DeviceStatus;
 import dev.parley.driver.IncomingMessage;
+import dev.parley.plan.Plan;
 import dev.parley.driver.LinkingCode;
 import dev.parley.linking.DeviceCommandStore;
 import dev.parley.driver.Receipt;
@@ -52,6 +53,7 @@ class DeviceEventRecorder {
     private final HeldMessages held;
     private final MessageStore store;
     private final InboundHandler inbound;
+    private final dev.parley.message.MessageMedia media;
     private final DeviceCommandStore commands;
     private final DeviceAlerts alerts;
     /** Devices whose code this process stored, so that every other status change costs no delete. */
@@ -61,7 +63,9 @@ class DeviceEventRecorder {
             Thread.ofPlatform().name("event-retry").daemon().factory());
 
     DeviceEventRecorder(DeviceDirectory directory, HeldMessages held, MessageStore store, InboundHandler inbound,
-                        DeviceCommandStore commands, DeviceAlerts alerts, Clock clock) {
+                        dev.parley.message.MessageMedia media, DeviceCommandStore commands, DeviceAlerts alerts,
+                        Clock clock) {
+        this.media = media;
         this.commands = commands;
         this.alerts = alerts;
         this.directory = directory;
@@ -131,7 +135,14 @@ class DeviceEventRecorder {
                 LOG.debugf("Incoming message for unknown device=%s dropped", deviceId);
                 return true;
             }
-            inbound.handle(device, directory.plans().get(device.plan), message);
+            Plan plan = directory.plans().get(device.plan);
+            IncomingMessage stored = message;
+            if (message.mediaBytes() != null && plan != null && plan.incoming) {
+                // Stored before the message, so a retry after a failure stores the same content (shared by hash).
+                stored = message.withMediaFile(media.storeIncoming(device.accountId, message.mediaBytes(),
+                        message.content().media().filename(), "incoming " + message.waId()));
+            }
+            inbound.handle(device, plan, stored);
             return true;
         });
     }

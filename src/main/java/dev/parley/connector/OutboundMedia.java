@@ -76,6 +76,22 @@ public class OutboundMedia {
         }
     }
 
+    /**
+     * The bytes of a stored file of the account for a device command (a profile picture), at most {@code maxBytes};
+     * null when the file is gone or is larger. Blocking; a store failure is an exception.
+     */
+    byte[] read(String accountId, String fileId, int maxBytes) {
+        try (InputStream bytes = media.open(accountId, fileId)) {
+            if (bytes == null) {
+                return null;
+            }
+            byte[] read = bytes.readNBytes(maxBytes + 1);
+            return read.length > maxBytes ? null : read;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private void countMedia(MessageRecord record) {
         try {
             Blocking.await(usage.countMedia(record.deviceId(), clock.instant()));

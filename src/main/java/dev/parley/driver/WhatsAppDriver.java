@@ -14,7 +14,8 @@ import java.time.Instant;
  * the link, and {@code forbidden} when WhatsApp refuses the account; after either only a new {@code connect}
  * (a person asking to link again) starts the device again.
  *
- * <p>Commands ({@link #pairingCode}, {@link #logout}, {@link #checkNumbers}) need the session this process holds;
+ * <p>Commands ({@link #pairingCode}, {@link #logout}, {@link #checkNumbers}, {@link #updateProfile},
+ * {@link #markRead}, {@link #showPresence}) need the session this process holds;
  * the API reaches them through the device commands store (ADR 0012). They throw {@link DriverRefusal} when the
  * device's state does not allow them.
  */
@@ -62,4 +63,16 @@ public interface WhatsAppDriver {
 
     /** Which of {@code phones} (1 to 50, E.164) are on WhatsApp, asked through the device's online session. Blocking. */
     java.util.List<NumberCheck> checkNumbers(String deviceId, java.util.List<String> phones);
+
+    /** Changes the device's profile (name, about, picture) through its online session. Blocking. */
+    void updateProfile(String deviceId, ProfileUpdate update);
+
+    /**
+     * Marks messages the device received in {@code chat} (E.164 or a group id) as read, so their senders see blue
+     * ticks; {@code waIds} are WhatsApp's ids of those messages. Blocking.
+     */
+    void markRead(String deviceId, String chat, java.util.List<String> waIds);
+
+    /** Shows {@code presence}: typing or recording in {@code chat}, or available/unavailable (chat null). Blocking. */
+    void showPresence(String deviceId, String chat, Presence presence);
 }

@@ -19,6 +19,8 @@ import java.time.Instant;
 @ApplicationScoped
 public class MessageFiles implements MessageMedia {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(MessageFiles.class);
+
     private final FileService files;
     private final UrlFetcher fetcher;
     private final FilesConfig config;
@@ -93,6 +95,25 @@ public class MessageFiles implements MessageMedia {
                 return null;
             }
             throw e;
+        }
+    }
+
+    @Override
+    public String storeIncoming(String accountId, byte[] bytes, String filename, String reference) {
+        try {
+            FileService.Staged staged = files.stage(accountId, new java.io.ByteArrayInputStream(bytes), filename, null,
+                    "media");
+            return files.commit(accountId, staged, new FileService.UploadRequest(filename, null, null, false,
+                    reference)).id();
+        } catch (ApiException e) {
+            if (e.status() >= 500) {
+                throw e;
+            }
+            LOG.warnf("Incoming media of account=%s (%s, %d bytes) not stored: %s", accountId, reference, bytes.length,
+                    e.getMessage());
+            return null;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

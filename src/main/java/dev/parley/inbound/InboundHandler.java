@@ -2,6 +2,7 @@ package dev.parley.inbound;
 
 import dev.parley.common.Blocking;
 import dev.parley.common.Ids;
+import dev.parley.common.MessageContent;
 import dev.parley.device.Device;
 import dev.parley.driver.IncomingMessage;
 import dev.parley.event.EventOutbox;
@@ -46,10 +47,16 @@ public class InboundHandler {
                 // Derived from WhatsApp's id: a retried handling stores the same message, not a second one.
                 Ids.derived(incoming.at(), deviceId + "#" + incoming.waId()), device.accountId, deviceId,
                 incoming.chat(), incoming.from(), incoming.text(), incoming.waId(), incoming.quotedWaId(),
-                incoming.at());
+                incoming.at(), media(incoming));
         Blocking.await(store.insert(message));
         Blocking.await(store.countShown(deviceId, incoming.at()));
         Blocking.await(outbox.append(outbox.create(EventTypes.MESSAGE_IN_NEW, device.accountId, deviceId, message)));
         LOG.debugf("Incoming message=%s device=%s", message.id(), deviceId);
+    }
+
+    private static InboundMessage.Media media(IncomingMessage incoming) {
+        MessageContent.Media m = incoming.content() == null ? null : incoming.content().media();
+        return m == null ? null : new InboundMessage.Media(m.type() == null ? null : m.type().name(), m.file(),
+                m.filename());
     }
 }

@@ -50,6 +50,19 @@ public class InboundStore {
         if (m.quotedWaId() != null) {
             item.put("quotedWaId", s(m.quotedWaId()));
         }
+        if (m.media() != null) {
+            Map<String, AttributeValue> media = new HashMap<>();
+            if (m.media().type() != null) {
+                media.put("type", s(m.media().type()));
+            }
+            if (m.media().file() != null) {
+                media.put("file", s(m.media().file()));
+            }
+            if (m.media().filename() != null) {
+                media.put("filename", s(m.media().filename()));
+            }
+            item.put("media", AttributeValue.builder().m(media).build());
+        }
         item.put("receivedAt", s(m.receivedAt().toString()));
         item.put("received", s(String.format("%013d#%s", m.receivedAt().toEpochMilli(), m.id())));
         Map<String, AttributeValue> chatValues = new HashMap<>(Map.of(
@@ -148,7 +161,17 @@ public class InboundStore {
         return new InboundMessage(item.get("id").s(), item.get("accountId").s(), item.get("deviceId").s(),
                 item.get("chat").s(), item.get("from").s(), item.containsKey("text") ? item.get("text").s() : null,
                 item.get("waId").s(), item.containsKey("quotedWaId") ? item.get("quotedWaId").s() : null,
-                Instant.parse(item.get("receivedAt").s()));
+                Instant.parse(item.get("receivedAt").s()), media(item.get("media")));
+    }
+
+    private static InboundMessage.Media media(AttributeValue stored) {
+        if (stored == null || !stored.hasM()) {
+            return null;
+        }
+        Map<String, AttributeValue> m = stored.m();
+        return new InboundMessage.Media(m.containsKey("type") ? m.get("type").s() : null,
+                m.containsKey("file") ? m.get("file").s() : null,
+                m.containsKey("filename") ? m.get("filename").s() : null);
     }
 
 

@@ -12,7 +12,7 @@ public record DeviceCommand(String deviceId, String id, Op op, String payload, S
                             String reason, String message, Instant deadline) {
 
     /** What the connector is asked to do. */
-    public enum Op { link, pairingCode, logout, checkNumbers }
+    public enum Op { link, pairingCode, logout, checkNumbers, profile, markRead, presence }
 
     /** Where the command is: waiting for a connector, being run, or finished either way. */
     public enum Status {

@@ -25,4 +25,11 @@ public interface MessageMedia {
      * stream. A store failure is an exception (a temporary failure of the send).
      */
     InputStream open(String accountId, String fileId);
+
+    /**
+     * At receipt: stores media a device received as a file of the account and answers its id, or null when the
+     * file store refuses it (an unknown type, over a size limit or the quota; logged). Blocking; a store failure
+     * is an exception, so the caller retries.
+     */
+    String storeIncoming(String accountId, byte[] bytes, String filename, String reference);
 }

@@ -38,6 +38,11 @@ public class MessageRequestValidator {
     private static final Pattern DURATION = Pattern.compile("^(\\d{1,9})\\s*(s|m|h|d|w)$");
     private static final Pattern LINK = Pattern.compile("https?://[^\\s<>\"]+", Pattern.CASE_INSENSITIVE);
     private final ParleyConfig config;
+
+    /** Whether {@code value} is a WhatsApp group id ({@code <digits>[-<digits>]@g.us}). */
+    public static boolean isGroupId(String value) {
+        return value != null && GROUP_ID.matcher(value).matches();
+    }
     private final MessagesConfig messages;
 
     /** {@code parley.connector.retries}, read by name: the connector's config mapping is above this package. */

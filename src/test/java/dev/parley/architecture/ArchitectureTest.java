@@ -22,13 +22,14 @@ class ArchitectureTest {
 
     /** Store and queue adapters (by name) and the AWS wiring package may use the AWS SDK. */
     private static final DescribedPredicate<JavaClass> AWS_ADAPTER = new DescribedPredicate<>(
-            "a store or queue adapter (*Store, *Outbox, *Leases, Sqs*, Dynamo*, S3*) or in dev.parley.aws") {
+            "a store or queue adapter (*Store, *Outbox, *Leases, Sqs*, Dynamo*, S3*, Kms*) or in dev.parley.aws") {
         @Override
         public boolean test(JavaClass c) {
             String name = outermost(c).getSimpleName();
             return c.getPackageName().startsWith("dev.parley.aws")
                     || name.endsWith("Store") || name.endsWith("Outbox") || name.endsWith("Leases")
-                    || name.startsWith("Sqs") || name.startsWith("Dynamo") || name.startsWith("S3");
+                    || name.startsWith("Sqs") || name.startsWith("Dynamo") || name.startsWith("S3")
+                    || name.startsWith("Kms");
         }
     };
 

@@ -120,6 +120,11 @@ class SandboxDriverTest implements WhatsAppDriverContract {
         public void receipt(String deviceId, String waId, Receipt receipt) {
             sandbox.receipt(deviceId, waId, receipt);
         }
+
+        @Override
+        public List<String> actions(String deviceId) {
+            return sandbox.actions(deviceId);
+        }
     }
 
     private static Harness harness(Duration deliveryDelay) {

@@ -295,4 +295,49 @@ public interface WhatsAppDriverContract {
         assertThat(checks.getFirst().waId()).isEqualTo(yes.substring(1) + "@s.whatsapp.net");
         assertThat(checks.get(1).waId()).isNull();
     }
+
+    @Test
+    default void a_profile_change_reaches_the_network_through_an_online_device() {
+        Harness harness = harness();
+        online(harness, "dev-11");
+        byte[] picture = new byte[1234];
+
+        harness.driver().updateProfile("dev-11", new ProfileUpdate("Corner Shop", "Open 9-5", picture));
+        harness.driver().updateProfile("dev-11", new ProfileUpdate(null, "Closed today", null));
+
+        await().atMost(EVENT_WAIT).until(() -> harness.network().actions("dev-11").size() == 4);
+        assertThat(harness.network().actions("dev-11"))
+                .containsExactly("name:Corner Shop", "about:Open 9-5", "picture:1234 bytes", "about:Closed today");
+    }
+
+    @Test
+    default void reading_a_chat_and_typing_in_it_reach_the_network() {
+        Harness harness = harness();
+        Recorder recorder = online(harness, "dev-12");
+        String from = harness.network().reachableNumber();
+        String waId = harness.network().incoming("dev-12", from, from,
+                new MessageContent(MessageContent.Kind.text, "hello", null, null, null), null);
+        await().atMost(EVENT_WAIT).until(() -> recorder.incoming.size() == 1);
+
+        harness.driver().markRead("dev-12", from, List.of(waId));
+        harness.driver().showPresence("dev-12", from, Presence.composing);
+        harness.driver().showPresence("dev-12", from, Presence.paused);
+
+        assertThat(harness.network().actions("dev-12")).containsExactly("read:" + from + ":" + waId,
+                "presence:composing:" + from, "presence:paused:" + from);
+    }
+
+    @Test
+    default void a_device_that_is_not_online_refuses_profile_read_and_presence() {
+        Harness harness = harness();
+        harness.driver().start(new Recorder());
+        String to = harness.network().reachableNumber();
+
+        assertThatThrownBy(() -> harness.driver().updateProfile("dev-13", new ProfileUpdate("x", null, null)))
+                .isInstanceOf(DriverRefusal.class);
+        assertThatThrownBy(() -> harness.driver().markRead("dev-13", to, List.of("W1")))
+                .isInstanceOf(DriverRefusal.class);
+        assertThatThrownBy(() -> harness.driver().showPresence("dev-13", to, Presence.composing))
+                .isInstanceOf(DriverRefusal.class);
+    }
 }

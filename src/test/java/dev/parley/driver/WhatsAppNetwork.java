@@ -35,4 +35,11 @@ public interface WhatsAppNetwork {
 
     /** The recipient's phone acknowledges a message the device sent. */
     void receipt(String deviceId, String waId, Receipt receipt);
+
+    /**
+     * What the device did at WhatsApp besides sending, oldest first, one line each: {@code name:<name>},
+     * {@code about:<text>}, {@code picture:<n> bytes}, {@code read:<chat>:<waId>}, {@code presence:<type>[:<chat>]}
+     * (chats as E.164 or group ids).
+     */
+    java.util.List<String> actions(String deviceId);
 }

@@ -45,6 +45,7 @@ final class Template {
             Map.entry("AWS::RDS::DBCluster", Set.of("Endpoint.Address", "Endpoint.Port", "ReadEndpoint.Address",
                     "MasterUserSecret.SecretArn", "DBClusterArn", "DBClusterResourceId")),
             Map.entry("AWS::ECS::Cluster", Set.of("Arn")),
+            Map.entry("AWS::KMS::Key", Set.of("Arn", "KeyId")),
             Map.entry("AWS::ECS::Service", Set.of("Name", "ServiceArn")),
             Map.entry("AWS::S3::Bucket", Set.of("Arn", "DomainName", "DualStackDomainName", "RegionalDomainName",
                     "WebsiteURL")),
@@ -235,6 +236,11 @@ final class Template {
         return "arn:" + PARTITION + ":sqs:" + REGION + ":" + ACCOUNT + ":" + name;
     }
 
+    /** The ARN the evaluator gives the KMS key with logical id {@code id}. */
+    static String kmsKeyArn(String id) {
+        return "arn:" + PARTITION + ":kms:" + REGION + ":" + ACCOUNT + ":key/" + id.toLowerCase();
+    }
+
     static String roleArn(String id) {
         return "arn:" + PARTITION + ":iam::" + ACCOUNT + ":role/" + id;
     }
@@ -271,6 +277,7 @@ final class Template {
             case "AWS::SQS::Queue.QueueName" -> queueName(id);
             case "AWS::SQS::Queue.QueueUrl" -> refValue(id, path);
             case "AWS::IAM::Role.Arn" -> roleArn(id);
+            case "AWS::KMS::Key.Arn" -> kmsKeyArn(id);
             case "AWS::EC2::SecurityGroup.GroupId" -> "sg-" + lowerId;
             case "AWS::RDS::DBCluster.Endpoint.Address" -> lowerId + ".cluster-abc." + REGION + ".rds.amazonaws.com";
             case "AWS::RDS::DBCluster.Endpoint.Port" -> "5432";

@@ -103,6 +103,11 @@ class TemplateTest {
     /** What the connector calls on it: find pending commands, claim and answer them, offer and withdraw codes. */
     private static final List<String> COMMANDS_CONNECTOR_CALLS = List.of("dynamodb:Query", "dynamodb:UpdateItem",
             "dynamodb:PutItem", "dynamodb:DeleteItem");
+    /** What DynamoSessionStore calls: check the table, read and write creds and keys, wipe a device's. */
+    private static final List<String> SESSIONS_CALLS = List.of("dynamodb:DescribeTable", "dynamodb:GetItem",
+            "dynamodb:PutItem", "dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem");
+    /** What KmsDataKeys asks KMS: a data key once per stack, its unwrapping once per start. */
+    private static final List<String> SESSIONS_KEY_CALLS = List.of("kms:GenerateDataKey", "kms:Decrypt");
     /** What a lease store needs at least: read a lease, take or renew it conditionally. */
     private static final List<String> LEASE_TABLE_CALLS = List.of("dynamodb:GetItem", "dynamodb:PutItem",
             "dynamodb:UpdateItem");
@@ -458,6 +463,9 @@ class TemplateTest {
             table(needs, definitions, tables.usage(), UPSERT_CALLS, "connector: InboundHandler usage");
             table(needs, definitions, aws.tablePrefix() + "leases", LEASE_TABLE_CALLS, "connector: shard leases");
             table(needs, definitions, tables.deviceCommands(), COMMANDS_CONNECTOR_CALLS, "connector: DeviceCommandRunner");
+            table(needs, definitions, tables.sessions(), SESSIONS_CALLS, "connector: DynamoSessionStore");
+            SESSIONS_KEY_CALLS.forEach(call -> needs.add(new Need(call, Template.kmsKeyArn("SessionsKey"),
+                    "connector: KmsDataKeys")));
             queues(needs, config, aws, QUEUE_CONSUME_CALLS, "connector: pollers and lanes");
         }
         return needs;

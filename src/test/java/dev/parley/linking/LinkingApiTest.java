@@ -2,6 +2,7 @@ package dev.parley.linking;
 
 import com.icegreen.greenmail.util.GreenMail;
 import dev.parley.driver.sandbox.SandboxDriver;
+import dev.parley.file.FileSamples;
 import dev.parley.support.Api;
 import dev.parley.support.GreenMailResource;
 import dev.parley.support.QrCodes;
@@ -195,5 +196,73 @@ class LinkingApiTest {
         given().header("Token", tenant.token()).contentType(ContentType.JSON)
                 .body(Map.of("numbers", java.util.Collections.nCopies(51, "+447911123456"))).post("/v1/numbers/check")
                 .then().statusCode(400).body("field", equalTo("numbers"));
+    }
+
+    @Test
+    void a_device_changes_its_profile_with_a_stored_picture_and_bad_fields_are_named() {
+        Api.Tenant tenant = Api.newAccount();
+        String device = onlineDevice(tenant);
+        byte[] png = FileSamples.image("png");
+        String picture = given().header("Token", tenant.token()).queryParam("filename", "me.png")
+                .contentType("image/png").body(png).post("/v1/files").then().statusCode(201).extract().path("id");
+
+        given().header("Token", tenant.token()).contentType(ContentType.JSON)
+                .body(Map.of("name", "Corner Shop", "about", "Open 9-5", "picture", picture))
+                .patch("/v1/devices/" + device + "/profile")
+                .then().statusCode(200).body("name", equalTo("Corner Shop")).body("picture", equalTo(picture));
+        assertThat(sandbox.actions(device))
+                .containsExactly("name:Corner Shop", "about:Open 9-5", "picture:" + png.length + " bytes");
+
+        Map<String, Map<String, String>> bad = Map.of(
+                "name", Map.of("name", "x".repeat(26)),
+                "about", Map.of("about", "x".repeat(140)));
+        bad.forEach((field, body) -> given().header("Token", tenant.token()).contentType(ContentType.JSON).body(body)
+                .patch("/v1/devices/" + device + "/profile").then().statusCode(400)
+                .contentType("application/problem+json").body("field", equalTo(field)));
+        given().header("Token", tenant.token()).contentType(ContentType.JSON).body(Map.of())
+                .patch("/v1/devices/" + device + "/profile").then().statusCode(400).body("field", equalTo("name"));
+        // another tenant's file is not found from this account: the connector refuses it, naming the picture
+        Api.Tenant other = Api.newAccount();
+        String theirs = given().header("Token", other.token()).queryParam("filename", "x.png")
+                .contentType("image/png").body(png).post("/v1/files").then().statusCode(201).extract().path("id");
+        given().header("Token", tenant.token()).contentType(ContentType.JSON).body(Map.of("picture", theirs))
+                .patch("/v1/devices/" + device + "/profile").then().statusCode(400)
+                .contentType("application/problem+json").body("field", equalTo("picture"));
+        assertThat(sandbox.actions(device)).hasSize(3);
+    }
+
+    @Test
+    void a_device_marks_a_chat_read_and_shows_typing_and_bad_input_is_named() {
+        Api.Tenant tenant = Api.newAccount();
+        String device = onlineDevice(tenant);
+        String waId = sandbox.injectIncoming(device, "+447911123456", null, "hello", null);
+
+        given().header("Token", tenant.token()).contentType(ContentType.JSON)
+                .body(Map.of("chat", "+447911123456", "messages", List.of(waId)))
+                .post("/v1/devices/" + device + "/read").then().statusCode(200).body("read", equalTo(1));
+        given().header("Token", tenant.token()).contentType(ContentType.JSON)
+                .body(Map.of("state", "composing", "chat", "+447911123456"))
+                .post("/v1/devices/" + device + "/presence").then().statusCode(200).body("state", equalTo("composing"));
+        assertThat(sandbox.actions(device)).containsExactly("read:+447911123456:" + waId,
+                "presence:composing:+447911123456");
+
+        given().header("Token", tenant.token()).contentType(ContentType.JSON)
+                .body(Map.of("chat", "12", "messages", List.of(waId)))
+                .post("/v1/devices/" + device + "/read").then().statusCode(400)
+                .contentType("application/problem+json").body("field", equalTo("chat"));
+        given().header("Token", tenant.token()).contentType(ContentType.JSON)
+                .body(Map.of("chat", "+447911123456", "messages", List.of()))
+                .post("/v1/devices/" + device + "/read").then().statusCode(400).body("field", equalTo("messages"));
+        given().header("Token", tenant.token()).contentType(ContentType.JSON).body(Map.of("state", "dancing"))
+                .post("/v1/devices/" + device + "/presence").then().statusCode(400).body("field", equalTo("state"));
+        given().header("Token", tenant.token()).contentType(ContentType.JSON).body(Map.of("state", "composing"))
+                .post("/v1/devices/" + device + "/presence").then().statusCode(400).body("field", equalTo("chat"));
+        // an offline device cannot: 409, and nothing reaches the network
+        sandbox.setOnline(device, false);
+        Api.awaitDeviceStatus(tenant.token(), device, "offline", TIMEOUT);
+        given().header("Token", tenant.token()).contentType(ContentType.JSON).body(Map.of("state", "available"))
+                .post("/v1/devices/" + device + "/presence").then().statusCode(409)
+                .contentType("application/problem+json");
+        assertThat(sandbox.actions(device)).hasSize(2);
     }
 }

@@ -60,4 +60,10 @@ public interface BaileysConfig {
      */
     @WithDefault("${parley.data:data}/session.key")
     Path keyFile();
+
+    /**
+     * The AWS KMS key (id, ARN or alias) that wraps the data key of session values; when set, {@link #keyFile()} is
+     * not used. The connector needs {@code kms:GenerateDataKey} and {@code kms:Decrypt} on it (template.yaml).
+     */
+    java.util.Optional<String> kmsKey();
 }

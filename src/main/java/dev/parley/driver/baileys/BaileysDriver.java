@@ -1,9 +1,7 @@
 package dev.parley.driver.baileys;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.common.Blocking;
 import dev.parley.device.DeviceStatus;
@@ -13,6 +11,8 @@ import dev.parley.driver.NumberCheck;
 import dev.parley.driver.IncomingMessage;
 import dev.parley.driver.LinkingCode;
 import dev.parley.driver.OutboundMessage;
+import dev.parley.driver.Presence;
+import dev.parley.driver.ProfileUpdate;
 import dev.parley.driver.Receipt;
 import dev.parley.driver.SendResult;
 import dev.parley.driver.WhatsAppDriver;
@@ -58,6 +58,7 @@ public class BaileysDriver implements WhatsAppDriver {
     private final List<String> command;
     private final Map<String, String> environment;
     private final ObjectMapper json = new ObjectMapper();
+    private final SessionCalls sessionCalls;
     /** Devices this driver has a session for, by id; removed by {@code disconnect}. */
     private final Map<String, DeviceSession> devices = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Boolean>> seen = new ConcurrentHashMap<>();
@@ -92,6 +93,7 @@ public class BaileysDriver implements WhatsAppDriver {
     BaileysDriver(BaileysConfig config, SessionStore store, List<String> command, Map<String, String> environment) {
         this.config = config;
         this.store = store;
+        this.sessionCalls = new SessionCalls(store, json);
         this.command = List.copyOf(command);
         Map<String, String> env = new HashMap<>(environment);
         env.putIfAbsent("PARLEY_SIDECAR_LOG_LEVEL", config.logLevel());
@@ -206,6 +208,37 @@ public class BaileysDriver implements WhatsAppDriver {
             checks.add(new NumberCheck(r.path("phone").asText(), r.path("exists").asBoolean(), jid));
         }
         return checks;
+    }
+
+    @Override
+    public void updateProfile(String deviceId, ProfileUpdate update) {
+        ObjectNode fields = device(deviceId);
+        if (update.name() != null) {
+            fields.put("name", update.name());
+        }
+        if (update.about() != null) {
+            fields.put("about", update.about());
+        }
+        if (update.picture() != null) {
+            fields.putObject("picture").put("base64", java.util.Base64.getEncoder().encodeToString(update.picture()));
+        }
+        command("profile", fields);
+    }
+
+    @Override
+    public void markRead(String deviceId, String chat, List<String> waIds) {
+        ObjectNode fields = device(deviceId);
+        waIds.forEach(waId -> fields.withArray("keys").addObject().put("chat", chat).put("waId", waId));
+        command("markRead", fields);
+    }
+
+    @Override
+    public void showPresence(String deviceId, String chat, Presence presence) {
+        ObjectNode fields = device(deviceId).put("type", presence.name());
+        if (chat != null) {
+            fields.put("chat", chat);
+        }
+        command("presence", fields);
     }
 
     /** A request to the sidecar whose failure is a {@link DriverRefusal} carrying the sidecar's error code. */
@@ -397,7 +430,7 @@ public class BaileysDriver implements WhatsAppDriver {
 
         @Override
         public void onCall(Sidecar sidecar, ObjectNode call) {
-            auth.execute(() -> serve(sidecar, call));
+            auth.execute(() -> sidecar.answer(sessionCalls.answer(call)));
         }
 
         @Override
@@ -495,53 +528,6 @@ public class BaileysDriver implements WhatsAppDriver {
                     }
                 }));
         return ids.putIfAbsent(waId, Boolean.TRUE) == null;
-    }
-
-    private void serve(Sidecar sidecar, ObjectNode call) {
-        String op = call.path("op").asText();
-        String deviceId = call.path("device").asText();
-        ObjectNode answer = json.createObjectNode();
-        answer.set("re", call.get("id"));
-        try {
-            switch (op) {
-                case "auth.get" -> answer.set("creds", store.creds(deviceId).map(this::tree).orElse(NullNode.getInstance()));
-                case "creds.set" -> store.saveCreds(deviceId, json.writeValueAsString(call.get("creds")));
-                case "keys.get" -> {
-                    List<String> ids = new ArrayList<>();
-                    call.path("ids").forEach(id -> ids.add(id.asText()));
-                    ObjectNode values = answer.putObject("values");
-                    store.keys(deviceId, call.path("type").asText(), ids).forEach((id, v) -> values.set(id, tree(v)));
-                }
-                case "keys.set" -> {
-                    Map<String, Map<String, String>> data = new LinkedHashMap<>();
-                    for (Map.Entry<String, JsonNode> type : call.path("data").properties()) {
-                        Map<String, String> byId = new LinkedHashMap<>();
-                        for (Map.Entry<String, JsonNode> key : type.getValue().properties()) {
-                            byId.put(key.getKey(), key.getValue().isNull() ? null : json.writeValueAsString(key.getValue()));
-                        }
-                        data.put(type.getKey(), byId);
-                    }
-                    store.saveKeys(deviceId, data);
-                }
-                default -> throw new IllegalArgumentException("unknown auth call " + op);
-            }
-            answer.put("ok", true);
-        } catch (JsonProcessingException | RuntimeException e) {
-            LOG.warnf("Session %s for device %s failed: %s", op, deviceId, e.toString());
-            answer.removeAll();
-            answer.set("re", call.get("id"));
-            answer.put("ok", false);
-            answer.putObject("error").put("code", "store_failed").put("message", op + " failed in Parley");
-        }
-        sidecar.answer(answer);
-    }
-
-    private JsonNode tree(String value) {
-        try {
-            return json.readTree(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("A stored session value is not JSON", e);
-        }
     }
 
     private ObjectNode device(String deviceId) {

@@ -5,8 +5,8 @@ import javax.crypto.SecretKey;
 /**
  * Where the keys that encrypt session state at rest come from. Each encrypted value records the id of its key,
  * so keys can be rotated and another source plugged in: {@link LocalDataKeys} reads a key file in the data
- * directory; an AWS KMS source would keep a data key made by KMS {@code GenerateDataKey}, store only its
- * encrypted blob (the id names it), and ask KMS to {@code Decrypt} that blob once at start-up.
+ * directory; {@link KmsDataKeys} keeps a data key made by KMS {@code GenerateDataKey}, stores only its wrapped
+ * blob (the id names it), and asks KMS to {@code Decrypt} that blob once per process.
  */
 public interface DataKeys {
 

@@ -23,6 +23,7 @@ import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+import software.amazon.awssdk.services.kms.KmsAsyncClient;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -37,8 +38,8 @@ import java.util.Optional;
  * signal key), its value sealed with AES-GCM ({@link SessionCipher}) in {@code v} with the data key's id in
  * {@code kid}. Writes are acknowledged by DynamoDB before a method returns; reads are consistent.
  *
- * <p>It creates its own table at start-up when missing; the definition belongs in {@code aws.DynamoTables} and
- * {@code template.yaml} once those are free to change.
+ * <p>It creates its own table at start-up when missing, as {@code aws.DynamoTables} and {@code template.yaml}
+ * define it. Data keys come from KMS when {@code parley.driver.baileys.kms-key} is set, else from a local key file.
  */
 @ApplicationScoped
 public class DynamoSessionStore implements SessionStore {
@@ -57,7 +58,10 @@ public class DynamoSessionStore implements SessionStore {
 
     @Inject
     public DynamoSessionStore(DynamoDbAsyncClient dynamo, BaileysConfig config) {
-        this(dynamo, config.sessionsTable(), new LocalDataKeys(config.keyFile()));
+        this(dynamo, config.sessionsTable(), config.kmsKey()
+                .<DataKeys>map(key -> new KmsDataKeys(KmsAsyncClient.create(), key,
+                        new DynamoWrappedKeys(dynamo, config.sessionsTable())))
+                .orElseGet(() -> new LocalDataKeys(config.keyFile())));
     }
 
     public DynamoSessionStore(DynamoDbAsyncClient dynamo, String table, DataKeys keys) {

@@ -137,8 +137,10 @@ final class SidecarMessages {
         if (content == null) {
             return null;
         }
+        String base64 = text(m.path("media"), "base64");
         return new IncomingMessage(m.path("waId").asText(), m.path("chat").asText(), m.path("from").asText(), content,
-                text(m, "quotedWaId"), Instant.ofEpochMilli(m.path("at").asLong()));
+                text(m, "quotedWaId"), Instant.ofEpochMilli(m.path("at").asLong()),
+                base64 == null ? null : java.util.Base64.getDecoder().decode(base64));
     }
 
     /** A receipt's status as the seam knows it; null for levels it does not report (server ack, error). */

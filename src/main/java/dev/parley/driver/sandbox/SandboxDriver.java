@@ -9,6 +9,8 @@ import dev.parley.driver.IncomingMessage;
 import dev.parley.driver.LinkingCode;
 import dev.parley.driver.OutboundMessage;
 import dev.parley.driver.PastSend;
+import dev.parley.driver.Presence;
+import dev.parley.driver.ProfileUpdate;
 import dev.parley.driver.Receipt;
 import dev.parley.driver.SendResult;
 import dev.parley.driver.WhatsAppDriver;
@@ -72,6 +74,8 @@ public class SandboxDriver implements WhatsAppDriver {
     /** The last {@code sent-history} messages each device sent. */
     private final Map<String, SentHistory> sent = new ConcurrentHashMap<>();
     private final int sentHistory;
+    /** Profile changes, chats read and presence shown, for tests and demos to see. */
+    private final ActionLog actions = new ActionLog();
     /** The durable record of every accepted send, when {@code network-log} is set. */
     private final Optional<NetworkLog> networkLog;
     /** One thread for every event, so a device's events arrive in the order they happened. */
@@ -208,12 +212,39 @@ public class SandboxDriver implements WhatsAppDriver {
 
     @Override
     public List<NumberCheck> checkNumbers(String deviceId, List<String> phones) {
-        if (!isOnline(deviceId)) {
-            throw new DriverRefusal("not_connected", "device " + deviceId + " is not online", true);
-        }
+        requireOnline(deviceId);
         return phones.stream().map(phone -> notOnWhatsapp.matcher(phone).matches()
                 ? new NumberCheck(phone, false, null)
                 : new NumberCheck(phone, true, phone.substring(1) + "@s.whatsapp.net")).toList();
+    }
+
+    @Override
+    public void updateProfile(String deviceId, ProfileUpdate update) {
+        requireOnline(deviceId);
+        actions.profile(deviceId, update);
+    }
+
+    @Override
+    public void markRead(String deviceId, String chat, List<String> waIds) {
+        requireOnline(deviceId);
+        actions.read(deviceId, chat, waIds);
+    }
+
+    @Override
+    public void showPresence(String deviceId, String chat, Presence presence) {
+        requireOnline(deviceId);
+        actions.presence(deviceId, chat, presence);
+    }
+
+    /** What the device did besides sending, oldest first: {@code name:…}, {@code read:<chat>:<waId>}, … */
+    public List<String> actions(String deviceId) {
+        return actions.of(deviceId);
+    }
+
+    private void requireOnline(String deviceId) {
+        if (!isOnline(deviceId)) {
+            throw new DriverRefusal("not_connected", "device " + deviceId + " is not online", true);
+        }
     }
 
     /** Switches a device's reachability, as if its phone lost or regained its connection. */

@@ -48,7 +48,7 @@ class BaileysDriverTest implements WhatsAppDriverContract {
     private Harness harness(ObjectNode send) {
         BaileysFake.Run run = BaileysFake.run(store, config, BaileysFake.script(send), RECONNECT_BACKOFF_MILLIS);
         drivers.add(run.driver());
-        BaileysFake.FakeNetwork network = new BaileysFake.FakeNetwork(run.driver());
+        BaileysFake.FakeNetwork network = new BaileysFake.FakeNetwork(run);
         return new Harness(new BaileysFake.AutoLinking(run.driver(), network), network);
     }
 

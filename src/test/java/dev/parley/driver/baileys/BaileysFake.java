@@ -84,6 +84,7 @@ final class BaileysFake {
             public Duration restartBackoffMax() { return Duration.ofSeconds(2); }
             public String sessionsTable() { return table; }
             public Path keyFile() { return keyFile; }
+            public java.util.Optional<String> kmsKey() { return java.util.Optional.empty(); }
         };
     }
 
@@ -106,6 +107,7 @@ final class BaileysFake {
             return recorded("sendMessage");
         }
 
+        /** The fake's record of calls named {@code op}, or of every call when it is null. */
         List<JsonNode> recorded(String op) {
             List<JsonNode> out = new ArrayList<>();
             try {
@@ -115,7 +117,7 @@ final class BaileysFake {
                 for (String line : Files.readAllLines(record)) {
                     if (!line.isBlank()) {
                         JsonNode entry = JSON.readTree(line);
-                        if (op.equals(entry.path("op").asText())) {
+                        if (op == null || op.equals(entry.path("op").asText())) {
                             out.add(entry);
                         }
                     }
@@ -162,12 +164,23 @@ final class BaileysFake {
     static final class FakeNetwork implements WhatsAppNetwork {
 
         private final BaileysDriver driver;
+        private final Run run;
         private final Set<String> unlinked = ConcurrentHashMap.newKeySet();
         private final Map<String, LinkingCode> offered = new ConcurrentHashMap<>();
         private final AtomicInteger ids = new AtomicInteger();
 
         FakeNetwork(BaileysDriver driver) {
+            this(driver, null);
+        }
+
+        /** A network that can also tell what the fake socket was asked to do ({@link #actions}). */
+        FakeNetwork(Run run) {
+            this(run.driver(), run);
+        }
+
+        private FakeNetwork(BaileysDriver driver, Run run) {
             this.driver = driver;
+            this.run = run;
         }
 
         @Override
@@ -280,6 +293,32 @@ final class BaileysFake {
             fake(deviceId, step);
         }
 
+        @Override
+        public List<String> actions(String deviceId) {
+            List<String> out = new ArrayList<>();
+            for (JsonNode e : run.recorded(null)) {
+                if (!deviceId.equals(e.path("device").asText())) {
+                    continue;
+                }
+                switch (e.path("op").asText()) {
+                    case "updateProfileName" -> out.add("name:" + e.path("name").asText());
+                    case "updateProfileStatus" -> out.add("about:" + e.path("status").asText());
+                    case "updateProfilePicture" -> out.add("picture:" + e.path("content").path("$bytes").asInt() + " bytes");
+                    case "readMessages" -> e.path("keys").forEach(k -> out.add("read:" + chat(k.path("remoteJid").asText())
+                            + ":" + k.path("id").asText()));
+                    case "sendPresenceUpdate" -> out.add("presence:" + e.path("type").asText()
+                            + (e.path("jid").isTextual() ? ":" + chat(e.path("jid").asText()) : ""));
+                    default -> {
+                    }
+                }
+            }
+            return out;
+        }
+
+        private static String chat(String jid) {
+            return jid.endsWith("@s.whatsapp.net") ? "+" + jid.substring(0, jid.indexOf('@')) : jid;
+        }
+
         /** Runs fake-socket steps on the device's current socket. */
         void fake(String deviceId, ObjectNode... steps) {
             ObjectNode request = JSON.createObjectNode().put("device", deviceId);
@@ -360,6 +399,21 @@ final class BaileysFake {
         @Override
         public List<dev.parley.driver.NumberCheck> checkNumbers(String deviceId, List<String> phones) {
             return driver.checkNumbers(deviceId, phones);
+        }
+
+        @Override
+        public void updateProfile(String deviceId, dev.parley.driver.ProfileUpdate update) {
+            driver.updateProfile(deviceId, update);
+        }
+
+        @Override
+        public void markRead(String deviceId, String chat, List<String> waIds) {
+            driver.markRead(deviceId, chat, waIds);
+        }
+
+        @Override
+        public void showPresence(String deviceId, String chat, dev.parley.driver.Presence presence) {
+            driver.showPresence(deviceId, chat, presence);
         }
     }
 }

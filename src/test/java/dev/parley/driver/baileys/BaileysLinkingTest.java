@@ -1,5 +1,6 @@
 package dev.parley.driver.baileys;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.icegreen.greenmail.util.GreenMail;
 import dev.parley.support.Api;
 import dev.parley.support.GreenMailResource;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -149,8 +151,41 @@ class BaileysLinkingTest {
         assertThat(engine.recorded(device, "onWhatsApp")).hasSize(1);
     }
 
-        private String onlineDevice(Api.Tenant tenant) {
-        String device = Api.newDevice(tenant.token(), "business");
+    @Test
+    void incoming_media_is_downloaded_into_the_accounts_file_store_and_the_message_names_its_file() {
+        Api.Tenant tenant = Api.newAccount();
+        String device = onlineDevice(tenant, "enterprise");
+        byte[] photo = dev.parley.file.FileSamples.image("jpeg");
+        ObjectNode msg = BaileysFake.JSON.createObjectNode();
+        msg.putObject("key").put("remoteJid", BaileysFake.REACHABLE.substring(1) + "@s.whatsapp.net")
+                .put("id", "IMGIN1").put("fromMe", false);
+        msg.put("messageTimestamp", java.time.Instant.now().getEpochSecond());
+        msg.putObject("message").putObject("imageMessage").put("url", "fake:" + Base64.getEncoder().encodeToString(photo))
+                .put("mimetype", "image/jpeg").put("caption", "our shop").put("fileLength", photo.length);
+
+        engine.receive(device, msg);
+
+        Response listed = Api.await(() -> {
+            Response r = given().header("Token", tenant.token()).get("/v1/devices/" + device + "/messages");
+            return r.statusCode() == 200 && r.<List<?>>path("$").size() == 1 ? r : null;
+        }, TIMEOUT, () -> "the incoming media message of " + device);
+        assertThat(listed.<String>path("[0].text")).isEqualTo("our shop");
+        assertThat(listed.<String>path("[0].media.type")).isEqualTo("image");
+        String file = listed.path("[0].media.file");
+        assertThat(file).isNotBlank();
+        byte[] stored = given().header("Token", tenant.token()).get("/v1/files/" + file + "/download")
+                .then().statusCode(200).extract().asByteArray();
+        assertThat(stored).isEqualTo(photo);
+        // another tenant cannot read it
+        given().header("Token", Api.newAccount().token()).get("/v1/files/" + file).then().statusCode(404);
+    }
+
+    private String onlineDevice(Api.Tenant tenant) {
+        return onlineDevice(tenant, "business");
+    }
+
+    private String onlineDevice(Api.Tenant tenant, String plan) {
+        String device = Api.newDevice(tenant.token(), plan);
         Api.awaitDeviceStatus(tenant.token(), device, "linking", TIMEOUT);
         engine.link(device);
         Api.awaitDeviceStatus(tenant.token(), device, "online", TIMEOUT);

@@ -65,6 +65,13 @@ public class FakeSocketEngine {
         new BaileysFake.FakeNetwork(started.driver()).fake(deviceId, BaileysFake.JSON.createObjectNode().put("close", code));
     }
 
+    /** A contact sends the device a message ({@code message}: a Baileys WebMessageInfo as JSON), live ({@code notify}). */
+    void receive(String deviceId, ObjectNode message) {
+        ObjectNode upsert = BaileysFake.JSON.createObjectNode();
+        upsert.putObject("upsert").put("type", "notify").putArray("messages").add(message);
+        new BaileysFake.FakeNetwork(started.driver()).fake(deviceId, upsert);
+    }
+
     /** What the fake socket recorded for a device, by op (makeSocket, logout, requestPairingCode, …). */
     List<JsonNode> recorded(String deviceId, String op) {
         return started.recorded(op).stream().filter(e -> deviceId.equals(e.path("device").asText())).toList();
