@@ -43,7 +43,8 @@ public class StripeEmulator {
     final Map<String, Map<String, Object>> objects = new LinkedHashMap<>();
     final Map<String, Object[]> idempotency = new ConcurrentHashMap<>();
     final List<String> forwardTo = new ArrayList<>();
-    final ExecutorService deliveries = Executors.newSingleThreadExecutor();
+    /** One sender per endpoint: events reach each endpoint in order, and a dead endpoint delays no other. */
+    final Map<String, ExecutorService> deliveries = new ConcurrentHashMap<>();
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     String secret = "whsec_emulator";
     String base = "";
@@ -199,6 +200,7 @@ public class StripeEmulator {
             case "tax_rates" -> "POST".equals(method) ? Prices.taxRate(this, p) : list("tax_rate", p, null);
             case "tax_rates/" -> get(id, "tax_rate");
             case "webhook_endpoints" -> "POST".equals(method) ? webhookEndpoint(p) : list("webhook_endpoint", p, null);
+            case "webhook_endpoints/" -> "DELETE".equals(method) ? deleted(id) : get(id, "webhook_endpoint");
             case "checkout/sessions" -> Checkouts.create(this, p);
             case "checkout/sessions/" -> get(id, "checkout.session");
             case "subscriptions" -> list("subscription", p, o -> matches(o, p, "customer", "status"));
@@ -387,7 +389,7 @@ public class StripeEmulator {
             }
         }
         for (String url : targets) {
-            deliveries.submit(() -> post(url, body));
+            deliveries.computeIfAbsent(url, u -> Executors.newSingleThreadExecutor()).submit(() -> post(url, body));
         }
     }
 
