@@ -943,6 +943,8 @@ cmd_status() {
   else log "dynalite    stopped"; ok=3; fi
   if s3_running; then log "s3rver      running  http://127.0.0.1:$(cat "$S3_PORT_FILE" 2>/dev/null || echo '?') pid $(read_pid "$S3_PID")"
   else log "s3rver      stopped"; ok=3; fi
+  if stripe_running; then log "Stripe emu  running  http://127.0.0.1:$(cat "$STRIPE_PORT_FILE" 2>/dev/null || echo '?') pid $(read_pid "$STRIPE_PID")"
+  elif stripe_wanted; then log "Stripe emu  stopped"; ok=3; fi
   if owner_alive; then log "owner: pid $(owner_pid)"; fi
   [ -f "$ENV_FILE" ] && log "env: ${ENV_FILE#"$ROOT"/}"
   return "$ok"
