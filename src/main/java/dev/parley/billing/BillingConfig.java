@@ -55,6 +55,16 @@ public interface BillingConfig {
         /** Signing secret of the webhook endpoint (whsec_...); events without a valid signature are refused. */
         Optional<String> webhookSecret();
 
+        /**
+         * Test mode only: put each new customer on its own Stripe test clock, so its billing time can be advanced
+         * (staging and tests); the customer's time is then the clock's.
+         */
+        @WithDefault("false")
+        boolean testClocks();
+
+        /** Where new test clocks start; the current time if absent. */
+        Optional<java.time.Instant> testClockStart();
+
         /** Oldest webhook timestamp accepted, against replays of a captured request. */
         @WithDefault("5m")
         Duration webhookTolerance();

@@ -26,7 +26,7 @@ public interface BillingGateway {
 
     /** A subscription as Stripe holds it now. */
     record Subscription(String id, String customer, String status, String deviceId, String itemId, String priceId,
-                        long quantity, Instant periodStart, Instant periodEnd, boolean cancelAtPeriodEnd) {
+                        String plan, long quantity, Instant periodStart, Instant periodEnd, boolean cancelAtPeriodEnd) {
 
         /** Whether the device may be used: paid and current (Stripe's active or trialing). */
         public boolean usable() {
@@ -44,8 +44,25 @@ public interface BillingGateway {
                    String hostedUrl) {
     }
 
-    /** The Stripe customer of an account, created once (keyed by account id). */
+    /** An invoice preview: its total (negative for a credit) and what would be charged. */
+    record Preview(long total, long amountDue, String currency) {
+    }
+
+    /** The Stripe customer of an account, created once (keyed by account id); on a test clock if so configured. */
     String createCustomer(String accountId, String email, String name);
+
+    /** The customer's time: its test clock's (test mode with test clocks), else the real time. */
+    Instant now(String customerId);
+
+    /**
+     * Moves a subscription item to another price, prorated from {@code prorationDate}: invoiced at once
+     * ({@code invoiceNow}, an upgrade) or as a credit on the next invoice (a downgrade).
+     */
+    Subscription changePrice(String subscriptionId, String itemId, String priceId, Instant prorationDate, boolean invoiceNow);
+
+    /** What {@link #changePrice} would invoice (Stripe's invoice preview), without changing anything. */
+    Preview previewChange(String customerId, String subscriptionId, String itemId, String priceId, Instant prorationDate,
+                          boolean invoiceNow);
 
     /** The price id of a plan: found by lookup key, or created with its product (idempotent). */
     String priceFor(PlanPrice price);

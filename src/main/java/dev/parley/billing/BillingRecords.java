@@ -58,13 +58,23 @@ public class BillingRecords {
                 deviceId, customerId).firstResult();
     }
 
-    /** Applies Stripe's view of the device's subscription. */
+    /**
+     * Applies Stripe's view of the device's subscription: status, period, and the plan its price stands for. Its
+     * first application starts the 7-day rule at the subscription's start ({@code startedAt}, the customer's time).
+     */
     @WithTransaction
     public Uni<Integer> applySubscription(String deviceId, String subscriptionId, BillingStatus status, Instant periodEnd,
-                                          Instant paymentFailedAt) {
-        return devices.update("subscriptionId = ?1, billingStatus = ?2, periodEnd = ?3, paymentFailedAt = ?4,"
-                        + " checkoutUrl = null where id = ?5 and billingStatus is not null",
-                subscriptionId, status, periodEnd, paymentFailedAt, deviceId);
+                                          Instant paymentFailedAt, String plan, Instant startedAt) {
+        return devices.update("planChangedAt = ?1 where id = ?2 and subscriptionId is null", startedAt, deviceId)
+                .flatMap(n -> devices.update("subscriptionId = ?1, billingStatus = ?2, periodEnd = ?3, paymentFailedAt = ?4,"
+                                + " checkoutUrl = null, plan = coalesce(?5, plan) where id = ?6 and billingStatus is not null",
+                        subscriptionId, status, periodEnd, paymentFailedAt, plan, deviceId));
+    }
+
+    /** Records a plan change made through Stripe at {@code at} (the customer's time). */
+    @WithTransaction
+    public Uni<Integer> changedPlan(String deviceId, String plan, Instant at) {
+        return devices.update("plan = ?1, planChangedAt = ?2 where id = ?3", plan, at, deviceId);
     }
 
     @WithSession

@@ -48,7 +48,8 @@ public class SubscriptionSync {
         BillingStatus status = statusOf(sub, device);
         Instant failedAt = status == BillingStatus.past_due || status == BillingStatus.suspended
                 ? (device.paymentFailedAt != null ? device.paymentFailedAt : clock.instant()) : null;
-        Blocking.onContext(() -> records.applySubscription(device.id, sub.id(), status, sub.periodEnd(), failedAt));
+        Blocking.onContext(() -> records.applySubscription(device.id, sub.id(), status, sub.periodEnd(), failedAt,
+                sub.plan(), sub.periodStart()));
         if (status != device.billingStatus) {
             LOG.infof("Device %s billing %s -> %s (subscription %s, event %s)", device.id, device.billingStatus, status,
                     sub.id(), event.id());

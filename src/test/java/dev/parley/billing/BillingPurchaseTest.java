@@ -6,7 +6,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -15,9 +14,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
+import static dev.parley.billing.BillingFlows.assertBilling;
+import static dev.parley.billing.BillingFlows.awaitBilling;
+import static dev.parley.billing.BillingFlows.createDevice;
+import static dev.parley.billing.BillingFlows.send;
+import static dev.parley.billing.BillingFlows.subscriptionOf;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
@@ -31,25 +34,12 @@ import static org.hamcrest.Matchers.startsWith;
 @TestProfile(BillingProfile.class)
 class BillingPurchaseTest {
 
-    private static final Duration WEBHOOK_WAIT = Duration.ofSeconds(20);
-    private static String endpoint;
-
     @TestHTTPResource("/v1/billing/stripe-webhook")
     URL webhookUrl;
 
     @BeforeEach
     void registerWebhook() {
-        if (endpoint == null) {
-            endpoint = StripeEmulator.registerWebhook(webhookUrl.toString());
-        }
-    }
-
-    @AfterAll
-    static void removeWebhook() {
-        if (endpoint != null) {
-            StripeEmulator.deleteWebhook(endpoint);
-            endpoint = null;
-        }
+        BillingFlows.ensureWebhook(webhookUrl.toString());
     }
 
     @Test
@@ -69,6 +59,11 @@ class BillingPurchaseTest {
         assertThat((String) view.path("checkoutUrl")).isNull();
         assertThat((String) view.path("periodEnd")).isNotNull();
         send(tenant.token(), device).then().statusCode(201);
+    }
+
+    private static Response post(String body, String signature) {
+        return given().contentType(ContentType.JSON).header("Stripe-Signature", signature).body(body)
+                .post("/v1/billing/stripe-webhook");
     }
 
     @Test
@@ -98,50 +93,21 @@ class BillingPurchaseTest {
                 + "\"created\":1,\"livemode\":false,\"pending_webhooks\":1,\"request\":{\"id\":null,\"idempotency_key\":null},"
                 + "\"type\":\"customer.subscription.updated\",\"data\":{\"object\":{\"id\":\"" + subscription + "\","
                 + "\"object\":\"subscription\",\"status\":\"active\",\"metadata\":{\"device\":\"" + device + "\"}}}}";
-        postWebhook(late, StripeEmulator.sign(late, Instant.now(), StripeEmulator.webhookSecret())).then().statusCode(200);
+        post(late, StripeEmulator.sign(late, Instant.now(), StripeEmulator.webhookSecret())).then().statusCode(200);
         assertBilling(tenant.token(), device, "canceled");
 
         // Replaying it (same id) is acknowledged and ignored.
-        postWebhook(late, StripeEmulator.sign(late, Instant.now(), StripeEmulator.webhookSecret()))
+        post(late, StripeEmulator.sign(late, Instant.now(), StripeEmulator.webhookSecret()))
                 .then().statusCode(200).body("duplicate", equalTo(true));
 
         // A wrong secret, a body changed after signing, a timestamp beyond the tolerance, no header: refused.
-        postWebhook(late, StripeEmulator.sign(late, Instant.now(), "whsec_wrong"))
+        post(late, StripeEmulator.sign(late, Instant.now(), "whsec_wrong"))
                 .then().statusCode(400).body("field", equalTo("Stripe-Signature"));
-        postWebhook(late.replace("active", "trialing"), StripeEmulator.sign(late, Instant.now(), StripeEmulator.webhookSecret()))
+        post(late.replace("active", "trialing"), StripeEmulator.sign(late, Instant.now(), StripeEmulator.webhookSecret()))
                 .then().statusCode(400);
-        postWebhook(late, StripeEmulator.sign(late, Instant.now().minus(Duration.ofMinutes(10)), StripeEmulator.webhookSecret()))
+        post(late, StripeEmulator.sign(late, Instant.now().minus(Duration.ofMinutes(10)), StripeEmulator.webhookSecret()))
                 .then().statusCode(400).body("detail", containsString("tolerance"));
         given().contentType(ContentType.JSON).body(late).post("/v1/billing/stripe-webhook").then().statusCode(400);
         assertBilling(tenant.token(), device, "canceled");
-    }
-
-    private static Response createDevice(String token, String plan) {
-        return given().header("Token", token).contentType(ContentType.JSON)
-                .body(Map.of("name", "Paid phone", "phone", "+447911123456", "plan", plan)).post("/v1/devices");
-    }
-
-    private static Response send(String token, String device) {
-        return given().header("Token", token).contentType(ContentType.JSON)
-                .body(Map.of("phone", "+447911123457", "message", "hello", "device", device)).post("/v1/messages");
-    }
-
-    private static Response postWebhook(String body, String signature) {
-        return given().contentType(ContentType.JSON).header("Stripe-Signature", signature).body(body)
-                .post("/v1/billing/stripe-webhook");
-    }
-
-    private static void awaitBilling(String token, String device, String status) {
-        await().atMost(WEBHOOK_WAIT).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> assertBilling(token, device, status));
-    }
-
-    private static void assertBilling(String token, String device, String status) {
-        given().header("Token", token).get("/v1/devices/" + device).then().statusCode(200).body("billingStatus", equalTo(status));
-    }
-
-    /** The subscription the emulator holds for the device (by the metadata Parley set at checkout). */
-    private static String subscriptionOf(String device) {
-        return StripeEmulator.get("/v1/events?type=customer.subscription.created&limit=100").jsonPath()
-                .getString("data.find { it.data.object.metadata.device == '" + device + "' }.data.object.id");
     }
 }

@@ -12,12 +12,14 @@ import com.stripe.model.checkout.Session;
 import com.stripe.net.RequestOptions;
 import com.stripe.net.Webhook;
 import com.stripe.param.CustomerCreateParams;
+import com.stripe.param.InvoiceCreatePreviewParams;
 import com.stripe.param.InvoiceListParams;
 import com.stripe.param.PriceCreateParams;
 import com.stripe.param.PriceListParams;
 import com.stripe.param.SubscriptionCancelParams;
 import com.stripe.param.SubscriptionUpdateParams;
 import com.stripe.param.checkout.SessionCreateParams;
+import com.stripe.param.testhelpers.TestClockCreateParams;
 import dev.parley.billing.BillingConfig;
 import dev.parley.billing.BillingFailure;
 import dev.parley.billing.BillingGateway;
@@ -48,9 +50,57 @@ public class StripeBillingGateway implements BillingGateway {
 
     @Override
     public String createCustomer(String accountId, String email, String name) {
-        return call(() -> stripe.v1().customers().create(CustomerCreateParams.builder()
-                .setEmail(email).setName(name).putMetadata("account", accountId).build(),
-                key("customer-" + accountId)).getId());
+        return call(() -> {
+            CustomerCreateParams.Builder params = CustomerCreateParams.builder()
+                    .setEmail(email).setName(name).putMetadata("account", accountId);
+            if (config.stripe().testClocks()) {
+                Instant start = config.stripe().testClockStart().orElse(clock.instant());
+                params.setTestClock(stripe.v1().testHelpers().testClocks().create(TestClockCreateParams.builder()
+                        .setFrozenTime(start.getEpochSecond()).setName("account " + accountId).build(),
+                        key("clock-" + accountId)).getId());
+            }
+            return stripe.v1().customers().create(params.build(), key("customer-" + accountId)).getId();
+        });
+    }
+
+    @Override
+    public Instant now(String customerId) {
+        if (!config.stripe().testClocks()) {
+            return clock.instant();
+        }
+        return call(() -> {
+            String testClock = stripe.v1().customers().retrieve(customerId).getTestClock();
+            return testClock == null ? clock.instant()
+                    : Instant.ofEpochSecond(stripe.v1().testHelpers().testClocks().retrieve(testClock).getFrozenTime());
+        });
+    }
+
+    @Override
+    public Subscription changePrice(String subscriptionId, String itemId, String priceId, Instant prorationDate,
+                                    boolean invoiceNow) {
+        return call(() -> view(stripe.v1().subscriptions().update(subscriptionId, SubscriptionUpdateParams.builder()
+                .addItem(SubscriptionUpdateParams.Item.builder().setId(itemId).setPrice(priceId).build())
+                .setProrationDate(prorationDate.getEpochSecond())
+                .setProrationBehavior(invoiceNow ? SubscriptionUpdateParams.ProrationBehavior.ALWAYS_INVOICE
+                        : SubscriptionUpdateParams.ProrationBehavior.CREATE_PRORATIONS)
+                .build(), key("price-change-" + subscriptionId + "-" + itemId + "-" + priceId + "-" + prorationDate.getEpochSecond()))));
+    }
+
+    @Override
+    public Preview previewChange(String customerId, String subscriptionId, String itemId, String priceId,
+                                 Instant prorationDate, boolean invoiceNow) {
+        return call(() -> {
+            com.stripe.model.Invoice preview = stripe.v1().invoices().createPreview(InvoiceCreatePreviewParams.builder()
+                    .setCustomer(customerId).setSubscription(subscriptionId)
+                    .setSubscriptionDetails(InvoiceCreatePreviewParams.SubscriptionDetails.builder()
+                            .addItem(InvoiceCreatePreviewParams.SubscriptionDetails.Item.builder().setId(itemId).setPrice(priceId).build())
+                            .setProrationDate(prorationDate.getEpochSecond())
+                            .setProrationBehavior(invoiceNow ? InvoiceCreatePreviewParams.SubscriptionDetails.ProrationBehavior.ALWAYS_INVOICE
+                                    : InvoiceCreatePreviewParams.SubscriptionDetails.ProrationBehavior.CREATE_PRORATIONS)
+                            .build())
+                    .build());
+            return new Preview(nz(preview.getTotal()), nz(preview.getAmountDue()), preview.getCurrency());
+        });
     }
 
     @Override
@@ -177,6 +227,8 @@ public class StripeBillingGateway implements BillingGateway {
         return new Subscription(s.getId(), s.getCustomer(), s.getStatus(), device,
                 item == null ? null : item.getId(),
                 item == null || item.getPrice() == null ? null : item.getPrice().getId(),
+                item == null || item.getPrice() == null || item.getPrice().getMetadata() == null ? null
+                        : item.getPrice().getMetadata().get("plan"),
                 item == null ? 0 : nz(item.getQuantity()),
                 item == null ? null : Instant.ofEpochSecond(nz(item.getCurrentPeriodStart())),
                 item == null ? null : Instant.ofEpochSecond(nz(item.getCurrentPeriodEnd())),
