@@ -16,12 +16,18 @@ PARLEY_DATA ?= data
 DATA := $(abspath $(PARLEY_DATA))
 run_services = scripts/services.sh $(1) --state "$(DATA)" --persistent
 
+# make run BILLING=1: billing on, against the local Stripe emulator, whose webhooks come back to this port.
+BILLING ?= 0
+export BILLING
+export STRIPE_FORWARD_TO := http://127.0.0.1:$(PORT)/v1/billing/stripe-webhook
+
 STAGE ?= dev
 .PHONY: help jdk run test build package native native-sources engine-deps engine-test deploy services-start services-stop clean reset token
 
 help:
 	@echo "make run    start the all-in-one gateway (api + connector + jobs, sandbox WhatsApp) on port $(PORT);"
-	@echo "            its data is kept in $(PARLEY_DATA)/ across restarts; PARLEY_DRIVER=baileys for real WhatsApp"
+	@echo "            its data is kept in $(PARLEY_DATA)/ across restarts; PARLEY_DRIVER=baileys for real WhatsApp;"
+	@echo "            BILLING=1 sells devices through the local Stripe emulator (README: Billing)"
 	@echo "make token  print a new API token for the demo account of $(PARLEY_DATA)/"
 	@echo "make reset [FORCE=1]  delete $(PARLEY_DATA)/ (every account, device, message and file of make run)"
 	@echo "make test   run every test against real PostgreSQL, ElasticMQ (SQS) and dynalite (DynamoDB)"

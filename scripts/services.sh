@@ -4,6 +4,9 @@
 #   SQS         ElasticMQ (Apache-2.0), fetched from Maven Central via scripts/emulators/elasticmq-pom.xml
 #   DynamoDB    dynalite 4.0.0 (Apache-2.0), installed from npm via scripts/emulators/dynalite/package.json
 #   S3          s3rver 3.7.1 (MIT), installed from npm via scripts/emulators/s3rver/package.json
+#   Stripe      Parley's own emulator (scripts/emulators/stripe, JDK only, ADR 0013): always when ephemeral
+#               (tests); persistent (make run) only with BILLING=1, forwarding its webhooks to
+#               $STRIPE_FORWARD_TO (default http://127.0.0.1:8080/v1/billing/stripe-webhook)
 #
 # Usage: scripts/services.sh start|stop|status|restart|token|wipe [--state DIR] [--ephemeral|--persistent]
 #   --state DIR    everything of this set of services: pid files, ports, logs, the env file and the data
@@ -93,6 +96,14 @@ S3_DATA="$SVC/s3"                  # buckets and objects (ephemeral: emptied at 
 S3_LOG="$SVC/s3rver.log"
 S3_PID="$SVC/s3rver.pid"
 S3_PORT_FILE="$SVC/s3rver.port"
+
+STRIPE_SRC="$ROOT/scripts/emulators/stripe"
+STRIPE_CLASSES="$TOOLS/stripe-emulator"
+STRIPE_LOG="$SVC/stripe.log"
+STRIPE_PID="$SVC/stripe.pid"
+STRIPE_PORT_FILE="$SVC/stripe.port"
+# One signing secret for every endpoint, as `stripe listen` has: Parley is configured with it ahead.
+STRIPE_WEBHOOK_SECRET="whsec_parley_local_emulator"
 
 persistent() { [ "$MODE" = persistent ]; }
 
@@ -717,6 +728,27 @@ s3_await() {
   log "S3 (s3rver $(node -p "require('$S3_DIR/node_modules/s3rver/package.json').version")) started: http://127.0.0.1:$port (pid $pid, data $S3_DATA)"
 }
 
+# The Stripe emulator: compiled once per change of its sources, in memory (its state goes with it).
+stripe_wanted() { ! persistent || [ "${BILLING:-0}" = 1 ]; }
+stripe_running() { pid_is "$(read_pid "$STRIPE_PID")" "StripeEmulator"; }
+stripe_launch() {
+  local jdk pid
+  jdk="$("$ROOT/scripts/find-jdk.sh")"
+  if [ ! -f "$STRIPE_CLASSES/StripeEmulator.class" ] \
+     || [ -n "$(find "$STRIPE_SRC" -name '*.java' -newer "$STRIPE_CLASSES/StripeEmulator.class")" ]; then
+    rm -rf "$STRIPE_CLASSES"; mkdir -p "$STRIPE_CLASSES"
+    "$jdk/bin/javac" -nowarn -d "$STRIPE_CLASSES" "$STRIPE_SRC"/*.java
+  fi
+  rm -f "$STRIPE_PORT_FILE"
+  local forward=()
+  persistent && forward=(--forward-to "${STRIPE_FORWARD_TO:-http://127.0.0.1:8080/v1/billing/stripe-webhook}")
+  pid="$(spawn "$STRIPE_LOG" "$jdk/bin/java" -Xmx96m -XX:TieredStopAtLevel=1 -cp "$STRIPE_CLASSES" StripeEmulator \
+           --port 0 --port-file "$STRIPE_PORT_FILE" --webhook-secret "$STRIPE_WEBHOOK_SECRET" "${forward[@]}")"
+  echo "$pid" >"$STRIPE_PID"
+  wait_until "$TIMEOUT" "Stripe emulator" "$STRIPE_LOG" "$pid" test -s "$STRIPE_PORT_FILE"
+  log "Stripe emulator started: http://127.0.0.1:$(cat "$STRIPE_PORT_FILE") (pid $pid, in memory)"
+}
+
 # ---------------------------------------------------------------------------
 # commands
 # ---------------------------------------------------------------------------
@@ -743,6 +775,19 @@ export PARLEY_SERVICES_SQS_PORT=$sqs
 export PARLEY_SERVICES_DYNAMODB_PORT=$ddb
 export PARLEY_SERVICES_S3_PORT=$s3
 EOF
+  if stripe_running && [ -s "$STRIPE_PORT_FILE" ]; then
+    cat >>"$tmp" <<EOF
+export STRIPE_EMULATOR_URL=http://127.0.0.1:$(cat "$STRIPE_PORT_FILE")
+export STRIPE_EMULATOR_WEBHOOK_SECRET=$STRIPE_WEBHOOK_SECRET
+EOF
+    if persistent; then
+      cat >>"$tmp" <<EOF
+export PARLEY_BILLING_ENABLED=true
+export PARLEY_BILLING_STRIPE_API_BASE=http://127.0.0.1:$(cat "$STRIPE_PORT_FILE")
+export PARLEY_BILLING_STRIPE_WEBHOOK_SECRET=$STRIPE_WEBHOOK_SECRET
+EOF
+    fi
+  fi
   chmod 644 "$tmp"
   mv -f "$tmp" "$ENV_FILE"
 }
@@ -834,20 +879,29 @@ cmd_start() {
   [ -z "$emq_port" ] || emq_await "$emq_port"
   [ -z "$dyn_port" ] || dyn_await "$dyn_port"
   [ -z "$s3_port" ] || s3_await "$s3_port"
+  if stripe_wanted; then
+    if stripe_running && [ -s "$STRIPE_PORT_FILE" ]; then
+      log "Stripe emulator already running: http://127.0.0.1:$(cat "$STRIPE_PORT_FILE") (pid $(read_pid "$STRIPE_PID"))"
+    else
+      stop_pid "Stripe emulator" "$STRIPE_PID" "StripeEmulator"; stripe_launch
+    fi
+  fi
   write_env
   log "env written to ${ENV_FILE#"$ROOT"/} (source it: . ${ENV_FILE#"$ROOT"/})"
 }
 
 # stops this state dir's services (and, ephemeral, deletes their data); never fails
 stop_all() {
-  local dpid epid spid pid left=""
+  local dpid epid spid tpid pid left=""
   dpid="$(stop_pid_begin "$DYN_PID" "dynalite/cli.js")"
   epid="$(stop_pid_begin "$EMQ_PID" "org.elasticmq.server.Main")"
   spid="$(stop_pid_begin "$S3_PID" "s3rver/bin/s3rver.js")"
+  tpid="$(stop_pid_begin "$STRIPE_PID" "StripeEmulator")"
   pg_stop
   stop_pid_wait dynalite "$dpid"
   stop_pid_wait ElasticMQ "$epid"
   stop_pid_wait s3rver "$spid"
+  stop_pid_wait "Stripe emulator" "$tpid"
   # leftovers whose pid files are gone (e.g. the state dir deleted while they ran)
   for pid in $(orphans org.elasticmq.server.Main) $(orphans dynalite/cli.js) $(orphans s3rver.js); do
     kill -TERM "$pid" 2>/dev/null && left="$left $pid"
@@ -856,7 +910,7 @@ stop_all() {
     kill -INT "$pid" 2>/dev/null && left="$left $pid"
   done
   for pid in $left; do stop_pid_wait "leftover process" "$pid"; done
-  rm -f "$ENV_FILE" "$EMQ_PORT_FILE" "$DYN_PORT_FILE" "$S3_PORT_FILE" "$EMQ_CONF" "$OWNER_FILE"
+  rm -f "$ENV_FILE" "$EMQ_PORT_FILE" "$DYN_PORT_FILE" "$S3_PORT_FILE" "$STRIPE_PORT_FILE" "$EMQ_CONF" "$OWNER_FILE"
   persistent || rm -rf "$S3_DATA"
   return 0
 }
@@ -890,6 +944,8 @@ cmd_status() {
   else log "dynalite    stopped"; ok=3; fi
   if s3_running; then log "s3rver      running  http://127.0.0.1:$(cat "$S3_PORT_FILE" 2>/dev/null || echo '?') pid $(read_pid "$S3_PID")"
   else log "s3rver      stopped"; ok=3; fi
+  if stripe_running; then log "Stripe emu  running  http://127.0.0.1:$(cat "$STRIPE_PORT_FILE" 2>/dev/null || echo '?') pid $(read_pid "$STRIPE_PID")"
+  elif stripe_wanted; then log "Stripe emu  stopped"; ok=3; fi
   if owner_alive; then log "owner: pid $(owner_pid)"; fi
   [ -f "$ENV_FILE" ] && log "env: ${ENV_FILE#"$ROOT"/}"
   return "$ok"

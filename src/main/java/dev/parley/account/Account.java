@@ -25,4 +25,20 @@ public class Account {
     /** The operator's override of the devices-per-account limit; null for the configured default. */
     @Column(name = "max_devices")
     public Integer maxDevices;
+
+    /** The account's Stripe customer (billing on); null until its first paid device. */
+    @Column(name = "stripe_customer")
+    public String stripeCustomer;
+
+    /** ISO 3166-1 alpha-2 country of the billing address; decides VAT. */
+    @Column(name = "billing_country")
+    public String billingCountry;
+
+    /** EU VAT number as given; only a verified one means reverse charge. */
+    @Column(name = "vat_number")
+    public String vatNumber;
+
+    /** Whether Stripe verified {@link #vatNumber}. */
+    @Column(name = "vat_verified")
+    public boolean vatVerified;
 }

@@ -76,6 +76,31 @@ public final class Blocking {
         }
     }
 
+    /**
+     * Runs blocking work (a synchronous client such as stripe-java) on a worker thread and delivers its result back
+     * on the caller's Vert.x context, so reactive work (Hibernate Reactive) can follow in the same pipeline. Off a
+     * Vert.x context the work runs on the subscribing thread.
+     */
+    public static <T> Uni<T> offLoop(java.util.concurrent.Callable<T> work) {
+        io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+        if (context == null) {
+            return Uni.createFrom().item(() -> {
+                try {
+                    return work.call();
+                } catch (Exception e) {
+                    throw unchecked(e);
+                }
+            });
+        }
+        return Uni.createFrom().emitter(emitter -> context.<T>executeBlocking(work, false, result -> {
+            if (result.succeeded()) {
+                emitter.complete(result.result());
+            } else {
+                emitter.fail(result.cause());
+            }
+        }));
+    }
+
     private static RuntimeException unchecked(Throwable t) {
         if (t instanceof RuntimeException re) {
             return re;

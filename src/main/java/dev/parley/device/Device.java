@@ -40,4 +40,29 @@ public class Device {
     /** When the owner was emailed about the current outage; null while online or not yet alerted. */
     @Column(name = "outage_alerted_at")
     public Instant outageAlertedAt;
+
+    /** Where the device's subscription stands (billing on); null when it is not billed. */
+    @Enumerated(EnumType.STRING)
+    @Column(name = "billing_status")
+    public BillingStatus billingStatus;
+
+    /** The Stripe subscription paying for the device (its own, or the account's aggregated one). */
+    @Column(name = "subscription_id")
+    public String subscriptionId;
+
+    /** Where the owner pays for the device while it is pending payment. */
+    @Column(name = "checkout_url")
+    public String checkoutUrl;
+
+    /** End of the paid period. */
+    @Column(name = "period_end")
+    public Instant periodEnd;
+
+    /** When the device's plan last changed (or its subscription started): the 7-day downgrade rule counts from it. */
+    @Column(name = "plan_changed_at")
+    public Instant planChangedAt;
+
+    /** When the current unpaid invoice first failed; the grace period counts from it. */
+    @Column(name = "payment_failed_at")
+    public Instant paymentFailedAt;
 }

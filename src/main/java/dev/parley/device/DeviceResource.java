@@ -33,8 +33,10 @@ public class DeviceResource {
     private final DeviceService devices;
     private final Caller caller;
     private final ParleyConfig config;
+    private final DevicePurchases purchases;
 
-    public DeviceResource(DeviceService devices, Caller caller, ParleyConfig config) {
+    public DeviceResource(DeviceService devices, Caller caller, ParleyConfig config, DevicePurchases purchases) {
+        this.purchases = purchases;
         this.devices = devices;
         this.caller = caller;
         this.config = config;
@@ -48,11 +50,14 @@ public class DeviceResource {
     public record UpdateDevice(String name, String plan) {
     }
 
-    /** A device as the API shows it. */
+    /** A device as the API shows it; the billing fields only when billing is on. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record DeviceView(String id, String name, String phone, String plan, DeviceStatus status,
-                             Instant statusAt, Instant createdAt) {
+                             Instant statusAt, Instant createdAt, BillingStatus billingStatus, String checkoutUrl,
+                             Instant periodEnd) {
         public static DeviceView of(Device d) {
-            return new DeviceView(d.id, d.name, d.phone, d.plan, d.status, d.statusAt, d.createdAt);
+            return new DeviceView(d.id, d.name, d.phone, d.plan, d.status, d.statusAt, d.createdAt, d.billingStatus,
+                    d.billingStatus == BillingStatus.pending_payment ? d.checkoutUrl : null, d.periodEnd);
         }
     }
 
@@ -62,7 +67,9 @@ public class DeviceResource {
         if (body == null) {
             throw ApiException.invalid("name", "name is required");
         }
-        return devices.create(caller.accountId(), body.name(), body.phone(), body.plan()).map(DeviceView::of);
+        return devices.create(caller.accountId(), body.name(), body.phone(), body.plan())
+                .flatMap(device -> device.billingStatus == null ? Uni.createFrom().item(device) : purchases.startPurchase(device))
+                .map(DeviceView::of);
     }
 
     /** One page of devices; pass {@code next} as {@code cursor} to get the following page. */

@@ -29,9 +29,11 @@ public class DeviceService {
     private final DeviceLimits limits;
     private final ParleyConfig config;
     private final Clock clock;
+    private final DevicePurchases purchases;
 
     public DeviceService(DeviceRepository devices, PlanRepository plans, AccountService accounts, DeviceLimits limits,
-                         ParleyConfig config, Clock clock) {
+                         ParleyConfig config, Clock clock, DevicePurchases purchases) {
+        this.purchases = purchases;
         this.devices = devices;
         this.plans = plans;
         this.accounts = accounts;
@@ -70,6 +72,8 @@ public class DeviceService {
             device.status = DeviceStatus.pending;
             device.statusAt = now;
             device.createdAt = now;
+            device.planChangedAt = now;
+            device.billingStatus = purchases.required() ? BillingStatus.pending_payment : null;
             return devices.persist(device);
         });
     }
@@ -81,8 +85,12 @@ public class DeviceService {
             if (cleanName != null) {
                 device.name = cleanName;
             }
-            if (planName == null) {
+            if (planName == null || planName.trim().equals(device.plan)) {
                 return Uni.createFrom().item(device);
+            }
+            if (device.billingStatus != null) {
+                throw new ApiException(409, "billing-plan-change", "The plan of a paid device changes through"
+                        + " POST /v1/devices/" + device.id + "/plan-change (preview it with GET first)", "plan");
             }
             return requirePlan(planName.trim()).map(p -> {
                 device.plan = p.name;
@@ -111,6 +119,15 @@ public class DeviceService {
             List<Device> page = more ? found.subList(0, size) : found;
             return new Page(page, page.isEmpty() ? null : page.getLast(), more);
         });
+    }
+
+    /** Refuses a device that may not send because of billing (unpaid, suspended or ended), naming billing. */
+    public static void requireSendable(Device device, String field) {
+        if (device.billingStatus != null && device.billingStatus.blocksSending()) {
+            throw new ApiException(403, "billing", "Device " + device.id + " cannot send: its billing status is "
+                    + device.billingStatus + (device.billingStatus == BillingStatus.pending_payment
+                    ? " (pay through its checkoutUrl)" : " (see GET /v1/billing)"), field);
+        }
     }
 
     /** The caller's device, or 404: another account's device is indistinguishable from a missing one. */

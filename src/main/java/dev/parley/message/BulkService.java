@@ -121,6 +121,7 @@ public class BulkService {
                             if (device == null) {
                                 throw ApiException.notFound("Device", prefix + "device");
                             }
+                            DeviceService.requireSendable(device, prefix + "device");
                             MessageService.checkPlan(plans.get(device.plan), draft, prefix);
                             String itemKey = request.idempotencyKey() != null
                                     ? MessageService.checkKey(request.idempotencyKey(), prefix + "idempotencyKey")

@@ -228,9 +228,9 @@ public class MessageService {
 
     Uni<Device> resolveDevice(String accountId, String deviceId) {
         if (deviceId != null) {
-            return devices.get(accountId, deviceId);
+            return devices.get(accountId, deviceId).invoke(d -> DeviceService.requireSendable(d, "device"));
         }
-        return devices.list(accountId).map(all -> pickDefault(all));
+        return devices.list(accountId).map(all -> pickDefault(all)).invoke(d -> DeviceService.requireSendable(d, "device"));
     }
 
     /** The account's only device, or else its first online one. */

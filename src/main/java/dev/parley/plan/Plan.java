@@ -30,4 +30,23 @@ public class Plan {
     public boolean groups;
 
     public boolean incoming;
+
+    /** Price per month in minor units of {@link #currency}, tax-exclusive (billing on). */
+    @Column(name = "monthly_price")
+    public int monthlyPrice;
+
+    /** ISO 4217 code, lower case as Stripe writes it. */
+    public String currency;
+
+    /** Messages a month includes before overage; null for unlimited. */
+    @Column(name = "included_messages")
+    public Integer includedMessages;
+
+    /** Media messages a month includes before overage; null for unlimited. */
+    @Column(name = "included_media")
+    public Integer includedMedia;
+
+    /** Price of each message beyond the included amounts, in minor units. */
+    @Column(name = "overage_price")
+    public int overagePrice;
 }

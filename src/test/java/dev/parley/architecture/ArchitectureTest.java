@@ -52,6 +52,13 @@ class ArchitectureTest {
                 .check(MAIN);
     }
 
+    @Test
+    void stripe_types_stay_inside_the_billing_gateway() {
+        noClasses().that().resideOutsideOfPackage("dev.parley.billing.stripe..")
+                .should().dependOnClassesThat().resideInAPackage("com.stripe..")
+                .check(MAIN);
+    }
+
     private static JavaClass outermost(JavaClass c) {
         JavaClass current = c;
         while (current.getEnclosingClass().isPresent()) {

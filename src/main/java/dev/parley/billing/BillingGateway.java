@@ -1,0 +1,96 @@
+package dev.parley.billing;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The one seam to the payment provider (Stripe): every call Parley makes to it, in Parley's terms. Calls block
+ * (stripe-java is synchronous): callers run them off the event loop. Writes take an idempotency key, so a retry
+ * after a lost answer never charges twice.
+ */
+public interface BillingGateway {
+
+    /** A plan's price: monthly amount in minor units and its currency, found in Stripe by lookup key. */
+    record PlanPrice(String plan, long monthlyAmount, String currency) {
+
+        /** The lookup key of the plan's Stripe price. */
+        public String lookupKey() {
+            return "parley_" + plan + "_monthly_" + currency + "_" + monthlyAmount;
+        }
+    }
+
+    /** A started checkout: the session and where the buyer pays. */
+    record Checkout(String sessionId, String url) {
+    }
+
+    /** A subscription as Stripe holds it now. */
+    record Subscription(String id, String customer, String status, String deviceId, String itemId, String priceId,
+                        String plan, long quantity, Instant periodStart, Instant periodEnd, boolean cancelAtPeriodEnd) {
+
+        /** Whether the device may be used: paid and current (Stripe's active or trialing). */
+        public boolean usable() {
+            return "active".equals(status) || "trialing".equals(status);
+        }
+    }
+
+    /** A verified webhook event: its id, type, the object's id, and the subscription it concerns, if any. */
+    record Event(String id, String type, Instant created, String objectId, Optional<String> subscriptionId,
+                 Optional<String> deviceId) {
+    }
+
+    /** An invoice as the API shows it. */
+    record Invoice(String id, String status, long total, long tax, String currency, Instant created, String pdfUrl,
+                   String hostedUrl) {
+    }
+
+    /** An invoice preview: its total (negative for a credit) and what would be charged. */
+    record Preview(long total, long amountDue, String currency) {
+    }
+
+    /** The Stripe customer of an account, created once (keyed by account id); on a test clock if so configured. */
+    String createCustomer(String accountId, String email, String name);
+
+    /** The customer's time: its test clock's (test mode with test clocks), else the real time. */
+    Instant now(String customerId);
+
+    /**
+     * Moves a subscription item to another price, prorated from {@code prorationDate}: invoiced at once
+     * ({@code invoiceNow}, an upgrade) or as a credit on the next invoice (a downgrade).
+     */
+    Subscription changePrice(String subscriptionId, String itemId, String priceId, Instant prorationDate, boolean invoiceNow);
+
+    /** What {@link #changePrice} would invoice (Stripe's invoice preview), without changing anything. */
+    Preview previewChange(String customerId, String subscriptionId, String itemId, String priceId, Instant prorationDate,
+                          boolean invoiceNow);
+
+    /** The price id of a plan: found by lookup key, or created with its product (idempotent). */
+    String priceFor(PlanPrice price);
+
+    /** Starts Stripe Checkout in subscription mode for one device on {@code priceId}. */
+    Checkout startCheckout(String customerId, String priceId, String deviceId, String returnUrl);
+
+    /** Stripe's current view of a subscription, or empty when it does not exist. */
+    Optional<Subscription> subscription(String subscriptionId);
+
+    /** Ends the subscription at the end of its period (no refund; the device works until then). */
+    Subscription cancelAtPeriodEnd(String subscriptionId);
+
+    /** Ends the subscription now, without refund. */
+    void cancelNow(String subscriptionId);
+
+    /** The customer's invoices, newest first (at most {@code limit}). */
+    List<Invoice> invoices(String customerId, int limit);
+
+    /** Verifies a webhook's signature over the raw body; throws {@link InvalidSignature} if it does not hold. */
+    Event verify(String payload, String signatureHeader);
+
+    /** A webhook whose signature, timestamp or payload cannot be trusted. */
+    final class InvalidSignature extends RuntimeException {
+
+        /** With the reason, never the payload. */
+        public InvalidSignature(String reason) {
+            super(reason);
+        }
+    }
+}

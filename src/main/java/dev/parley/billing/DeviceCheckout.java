@@ -1,0 +1,63 @@
+package dev.parley.billing;
+
+import dev.parley.common.Blocking;
+import dev.parley.device.Device;
+import dev.parley.device.DevicePurchases;
+import dev.parley.error.ApiException;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * With billing on, a new device is paid for through Stripe Checkout in subscription mode: the account's customer
+ * (created once), the plan's price (found by lookup key or created), and a session whose URL the device shows.
+ */
+@ApplicationScoped
+public class DeviceCheckout implements DevicePurchases {
+
+    private final BillingConfig config;
+    private final BillingGateway gateway;
+    private final BillingRecords records;
+    /** Price ids by lookup key: prices never change under a key, so one look-up per process is enough. */
+    private final Map<String, String> prices = new ConcurrentHashMap<>();
+
+    public DeviceCheckout(BillingConfig config, BillingGateway gateway, BillingRecords records) {
+        this.config = config;
+        this.gateway = gateway;
+        this.records = records;
+    }
+
+    @Override
+    public boolean required() {
+        return config.enabled();
+    }
+
+    @Override
+    public Uni<Device> startPurchase(Device device) {
+        return customerOf(device.accountId).flatMap(customer -> records.plan(device.plan).flatMap(plan -> {
+            BillingGateway.PlanPrice price = new BillingGateway.PlanPrice(plan.name, plan.monthlyPrice, plan.currency);
+            return Blocking.offLoop(() -> gateway.startCheckout(customer, priceId(price), device.id, config.checkoutReturnUrl()));
+        })).flatMap(checkout -> records.keepCheckout(device.id, checkout.url()));
+    }
+
+    /** The account's Stripe customer, created on its first paid device. */
+    public Uni<String> customerOf(String accountId) {
+        return records.account(accountId).flatMap(account -> {
+            if (account == null) {
+                throw ApiException.notFound("Account", "account");
+            }
+            if (account.stripeCustomer != null) {
+                return Uni.createFrom().item(account.stripeCustomer);
+            }
+            return Blocking.offLoop(() -> gateway.createCustomer(account.id, account.email, account.name))
+                    .flatMap(created -> records.keepCustomer(account.id, created));
+        });
+    }
+
+    /** The plan's Stripe price id. */
+    public String priceId(BillingGateway.PlanPrice price) {
+        return prices.computeIfAbsent(price.lookupKey(), key -> gateway.priceFor(price));
+    }
+}

@@ -1,0 +1,27 @@
+package dev.parley.billing;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+
+import java.util.Map;
+
+/**
+ * Billing on, against the Stripe emulator that scripts/services.sh started (STRIPE_EMULATOR_URL). Every billing
+ * test shares this one profile, so the application starts once for all of them.
+ */
+public class BillingProfile implements QuarkusTestProfile {
+
+    /** 00:00 UTC on 1 April: a subscription bought then has a 30-day first period. */
+    static final java.time.Instant START = java.time.Instant.parse("2026-04-01T00:00:00Z");
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        return Map.of(
+                "parley.billing.enabled", "true",
+                "parley.billing.stripe.api-base", StripeEmulator.url(),
+                "parley.billing.stripe.webhook-secret", StripeEmulator.webhookSecret(),
+                "parley.billing.stripe.max-retries", "1",
+                // Every customer on its own test clock from the start of a 30-day month, so days are the tests' to move.
+                "parley.billing.stripe.test-clocks", "true",
+                "parley.billing.stripe.test-clock-start", START.toString());
+    }
+}
