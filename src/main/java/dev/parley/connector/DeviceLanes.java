@@ -25,7 +25,7 @@ final class DeviceLanes {
         this.held = held;
         this.clock = clock;
         this.settings = new DeviceLane.Settings(config.visibilityTimeout(), config.overflowDelay(),
-                config.gatherWindow(), config.laneMaxEntries());
+                config.gatherWindow(), config.laneMaxEntries(), config.rateWindow());
     }
 
     /** How many entries a lane at {@code messagesPerMinute} keeps before holding the rest in DynamoDB. */
