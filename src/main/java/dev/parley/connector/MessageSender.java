@@ -88,6 +88,12 @@ public class MessageSender {
             return Processed.of(Outcome.DROPPED);
         }
         String id = entry.message().messageId();
+        Instant claimedAt = clock.instant();
+        // Most entries are plain queued records: claim them in one write, without the read before it.
+        MessageRecord plain = Blocking.await(store.claimPlain(id, claimedAt, claimedAt.plus(settings.claimLease())));
+        if (plain != null) {
+            return attemptClaimed(entry, plain, plain.attempts(), claimedAt);
+        }
         MessageRecord record = Blocking.await(store.get(id));
         if (record == null || record.status().isFinal()) {
             // Already handled (a duplicate delivery of the entry) or removed: never send twice.
@@ -126,7 +132,11 @@ public class MessageSender {
             queue.delete(entry);
             return Processed.of(Outcome.DROPPED);
         }
-        // From the claim on, the attempt runs to a recorded outcome: a hand-over's interrupt waits for its end.
+        return attemptClaimed(entry, record, attempt, now);
+    }
+
+    /** From the claim on, the attempt runs to a recorded outcome: a hand-over's interrupt waits for its end. */
+    private Processed attemptClaimed(ReceivedMessage entry, MessageRecord record, int attempt, Instant now) {
         AtomicBoolean interrupted = new AtomicBoolean(Thread.interrupted());
         try {
             return attempt(entry, record, attempt, now, interrupted);
