@@ -48,8 +48,10 @@ test: jdk
 
 # The benchmark (docs/performance.md): never part of make test or CI. It builds the all-in-one, compiles the
 # load generator (src/bench/java) against the jar's own libraries, starts throwaway services of its own
-# (target/bench/services, never data/) and runs the jar as a child process; QUICK=1 for the short version.
+# (target/bench/services, never data/) and runs the jar as a child process; QUICK=1 for the short version,
+# JFR=1 to record a profile of the app (target/bench/app.jfr).
 QUICK ?=
+JFR ?=
 BENCH_SERVICES := target/bench/services
 bench: build
 	@mkdir -p target/bench/classes
@@ -57,7 +59,7 @@ bench: build
 	@trap 'scripts/services.sh stop --state $(BENCH_SERVICES) >/dev/null' EXIT; \
 	scripts/services.sh start --state $(BENCH_SERVICES) --ephemeral; \
 	set -a; source $(BENCH_SERVICES)/env; set +a; \
-	java -cp "target/bench/classes:target/quarkus-app/lib/main/*" dev.parley.bench.Bench $(if $(QUICK),--quick)
+	java -Dslf4j.internal.verbosity=ERROR -cp "target/bench/classes:target/quarkus-app/lib/main/*" dev.parley.bench.Bench $(if $(QUICK),--quick) $(if $(JFR),--jfr)
 
 # Services in $(DATA) (kept), owned by this recipe's shell: a second `make run` on the same data
 # is refused. INT/TERM end the shell after java's graceful stop, so the EXIT trap stops the services.

@@ -28,11 +28,13 @@ final class AppProcess implements AutoCloseable {
     private final int port;
     private final Path log;
 
-    AppProcess(Path jar, Path log, Map<String, String> env, Map<String, String> properties) throws IOException {
+    AppProcess(Path jar, Path log, Map<String, String> env, Map<String, String> properties, List<String> jvmOptions)
+            throws IOException {
         this.port = freePort();
         this.log = log;
         List<String> command = new ArrayList<>();
         command.add(javaBin("java"));
+        command.addAll(jvmOptions);
         command.add("-Dquarkus.http.port=" + port);
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");

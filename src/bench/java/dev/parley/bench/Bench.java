@@ -20,6 +20,8 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         boolean quick = java.util.Arrays.asList(args).contains("--quick");
+        // JFR=1: the app records a profile of the whole run (target/bench/app.jfr; `jfr view hot-methods` reads it)
+        boolean jfr = java.util.Arrays.asList(args).contains("--jfr");
         Path repo = Path.of(System.getProperty("user.dir"));
         Path out = repo.resolve("target/bench");
         Files.createDirectories(out);
@@ -34,7 +36,8 @@ public final class Bench {
         String machine = Machine.describe();
         System.out.println("Parley bench (" + (quick ? "QUICK" : "full") + ") on " + machine);
         try (AppProcess app = new AppProcess(repo.resolve("target/quarkus-app/quarkus-run.jar"), out.resolve("app.log"),
-                env, appProperties(plan))) {
+                env, appProperties(plan), jfr ? java.util.List.of("-XX:StartFlightRecording=filename="
+                + out.resolve("app.jfr") + ",settings=profile,dumponexit=true") : java.util.List.of())) {
             app.awaitReady(Duration.ofMinutes(3));
             System.out.println("app ready on port " + app.port() + " (pid " + app.pid() + ", log target/bench/app.log)");
             Measures measures = new Measures(plan, new Api(app.port()), app, env, results);
@@ -49,7 +52,9 @@ public final class Bench {
     /**
      * Bench-friendly settings, each saying why: the sandbox driver with its default 20 ms send; the plan's rate
      * window shortened in QUICK so fidelity is seen in seconds; a short schedule lead and promotion period so
-     * "beyond the SQS delay range" is seconds away; a short webhook settle window.
+     * "beyond the SQS delay range" is seconds away; a short webhook settle window and sweep. Everything else
+     * (polling, device refresh, leases) keeps its default, so idle CPU is that of a real connector plus the
+     * faster promotion and sweep timers.
      */
     private static Map<String, String> appProperties(Plan plan) {
         Map<String, String> properties = new TreeMap<>();
@@ -62,7 +67,6 @@ public final class Bench {
         // the sandbox's memory of sends tells the bench when a run went out, without store reads that would count
         properties.put("parley.driver.sandbox.sent-history", "100000");
         properties.put("parley.connector.rate-window", plan.rateWindow().toMillis() + "ms");
-        properties.put("parley.connector.device-refresh", "500ms");
         properties.put("parley.messages.schedule-lead", plan.scheduleLead().toSeconds() + "s");
         properties.put("parley.jobs.promote-every", "2s");
         properties.put("parley.webhooks.settle", "250ms");

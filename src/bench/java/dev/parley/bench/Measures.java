@@ -112,7 +112,7 @@ final class Measures {
         Map<String, Double> end = AppProcess.storeCalls(api.metrics());
         Map<String, Double> run = diff(start0, end);
         double seconds = (System.nanoTime() - start) / 1e9;
-        long quiet = Math.min(15_000, (long) (seconds * 1000));
+        long quiet = Math.min(plan.loadTime().toMillis() * 2, (long) (seconds * 1000));
         Thread.sleep(quiet);
         Map<String, Double> background = diff(end, AppProcess.storeCalls(api.metrics()));
         results.extra().putPOJO("storeCallsRun", run);
@@ -193,7 +193,7 @@ final class Measures {
                 single / floor >= 0.5, null);
         results.add("2 accept bulk, draining at 80%", bulk, "msg/s", ">= 0.50 x floor", bulk / floor,
                 bulk / floor >= 0.5, null);
-        Duration patience = plan == Plan.QUICK ? Duration.ofSeconds(45) : Duration.ofMinutes(3);
+        Duration patience = plan == Plan.QUICK ? Duration.ofSeconds(20) : Duration.ofMinutes(3);
         try {
             await("the drain's messages sent", patience, () -> drain.stream()
                     .mapToInt(this::sentCount).sum() - perDevice.values().stream().mapToInt(Integer::intValue).sum()

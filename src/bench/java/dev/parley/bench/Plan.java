@@ -14,8 +14,8 @@ record Plan(Duration loadTime, Duration rateWindow, String drainPlan, int drainP
     static final int THREADS = 8;
     static final int BULK_SIZE = 50;
 
-    static final Plan QUICK = new Plan(Duration.ofSeconds(4), Duration.ofSeconds(10), "business", 15, 22, 30, 60, 2, 10,
-            Duration.ofSeconds(6), 20, 500);
+    static final Plan QUICK = new Plan(Duration.ofSeconds(4), Duration.ofSeconds(10), "business", 15, 22, 20, 60, 2, 10,
+            Duration.ofSeconds(6), 20, 300);
     static final Plan FULL = new Plan(Duration.ofSeconds(15), Duration.ofMinutes(1), "enterprise", 100, 20, 200, 200, 2, 40,
             Duration.ofSeconds(10), 100, 10_000);
 
