@@ -57,11 +57,13 @@ class DeviceEventRecorder {
     /** Devices whose code this process stored, so that every other status change costs no delete. */
     private final java.util.Set<String> offering = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Clock clock;
+    private final RecentSends recent;
     private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("event-retry").daemon().factory());
 
     DeviceEventRecorder(DeviceDirectory directory, HeldMessages held, MessageStore store, InboundHandler inbound,
-                        DeviceCommandStore commands, DeviceAlerts alerts, Clock clock) {
+                        DeviceCommandStore commands, DeviceAlerts alerts, Clock clock, RecentSends recent) {
+        this.recent = recent;
         this.commands = commands;
         this.alerts = alerts;
         this.directory = directory;
@@ -109,6 +111,13 @@ class DeviceEventRecorder {
 
     /** Whether the receipt is settled: applied, or for a message it can never apply to. */
     private boolean applyReceipt(String deviceId, String waId, Receipt receipt) {
+        MessageStatus to = receipt == Receipt.read ? MessageStatus.read : MessageStatus.delivered;
+        String sentHere = recent.find(deviceId, waId);
+        if (sentHere != null) {
+            // sent from this device by this process, its sent status recorded: no index query, no device check
+            Blocking.await(store.recordReceipt(sentHere, to, clock.instant()));
+            return true;
+        }
         String id = Blocking.await(store.findByWaId(waId));
         if (id == null) {
             return false;
@@ -119,7 +128,6 @@ class DeviceEventRecorder {
             LOG.debugf("Receipt on device=%s for message=%s of another device ignored", deviceId, id);
             return true;
         }
-        MessageStatus to = receipt == Receipt.read ? MessageStatus.read : MessageStatus.delivered;
         Blocking.await(store.recordReceipt(id, to, clock.instant()));
         return true;
     }

@@ -44,10 +44,12 @@ public class MessageSender {
     private final ConnectorConfig settings;
     private final Clock clock;
     private final TypedGuard<Boolean> outcomeWrites;
+    private final RecentSends recent;
 
     public MessageSender(MessageStore store, OutboundQueue queue, WhatsAppDriver driver, OutboundMedia media,
-                         ConnectorConfig config, Clock clock) {
+                         ConnectorConfig config, Clock clock, RecentSends recent) {
         this.store = store;
+        this.recent = recent;
         this.queue = queue;
         this.driver = driver;
         this.media = media;
@@ -183,7 +185,9 @@ public class MessageSender {
         return switch (result) {
             case SendResult.Sent sent -> {
                 Instant sentAt = clock.instant();
-                settle(entry, id, () -> store.markSent(id, sent.waId(), attempts, sentAt), interrupted);
+                if (settle(entry, id, () -> store.markSent(id, sent.waId(), attempts, sentAt), interrupted)) {
+                    recent.sent(record.deviceId(), sent.waId(), id);
+                }
                 LOG.debugf("Sent message=%s device=%s", id, record.deviceId());
                 yield new Processed(Outcome.SENT, sentAt);
             }
