@@ -71,6 +71,8 @@ public final class Bench {
         properties.put("parley.jobs.promote-every", "2s");
         properties.put("parley.webhooks.settle", "250ms");
         properties.put("parley.webhooks.sweep-every", "1s");
+        // the shared machine can be slow enough that Flyway's first connection outwaits the default 5 s
+        properties.put("quarkus.datasource.jdbc.acquisition-timeout", "60s");
         properties.put("quarkus.log.level", "WARN");
         return properties;
     }
