@@ -22,7 +22,7 @@ export BILLING
 export STRIPE_FORWARD_TO := http://127.0.0.1:$(PORT)/v1/billing/stripe-webhook
 
 STAGE ?= dev
-.PHONY: help jdk run test build package native native-sources engine-deps engine-test deploy services-start services-stop clean reset token
+.PHONY: help jdk run test bench build package native native-sources engine-deps engine-test deploy services-start services-stop clean reset token
 
 help:
 	@echo "make run    start the all-in-one gateway (api + connector + jobs, sandbox WhatsApp) on port $(PORT);"
@@ -31,6 +31,8 @@ help:
 	@echo "make token  print a new API token for the demo account of $(PARLEY_DATA)/"
 	@echo "make reset [FORCE=1]  delete $(PARLEY_DATA)/ (every account, device, message and file of make run)"
 	@echo "make test   run every test against real PostgreSQL, ElasticMQ (SQS) and dynalite (DynamoDB)"
+	@echo "make bench [QUICK=1]  the performance benchmark: one table of measures and ratios, JSON in target/bench/"
+	@echo "            (QUICK=1: a reduced run, under 3 minutes; see docs/performance.md)"
 	@echo "make build  compile and package the all-in-one jar without tests"
 	@echo "make package [NATIVE=1]  Lambda zips (API, jobs; JVM, or native) and the connector image context"
 	@echo "make native   native executables (local GraalVM/Mandrel, else a container build)"
@@ -49,6 +51,21 @@ build: jdk
 # native-sources) beside the parts they do not slow down.
 test: jdk
 	scripts/test.sh
+
+# The benchmark (docs/performance.md): never part of make test or CI. It builds the all-in-one, compiles the
+# load generator (src/bench/java) against the jar's own libraries, starts throwaway services of its own
+# (target/bench/services, never data/) and runs the jar as a child process; QUICK=1 for the short version,
+# JFR=1 to record a profile of the app (target/bench/app.jfr).
+QUICK ?=
+JFR ?=
+BENCH_SERVICES := target/bench/services
+bench: build
+	@mkdir -p target/bench/classes
+	javac -nowarn -d target/bench/classes -cp "target/quarkus-app/lib/main/*" $$(find src/bench/java -name '*.java')
+	@trap 'scripts/services.sh stop --state $(BENCH_SERVICES) >/dev/null' EXIT; \
+	scripts/services.sh start --state $(BENCH_SERVICES) --ephemeral; \
+	set -a; source $(BENCH_SERVICES)/env; set +a; \
+	java -Dslf4j.internal.verbosity=ERROR -cp "target/bench/classes:target/quarkus-app/lib/main/*" dev.parley.bench.Bench $(if $(QUICK),--quick) $(if $(JFR),--jfr)
 
 # Services in $(DATA) (kept), owned by this recipe's shell: a second `make run` on the same data
 # is refused. INT/TERM end the shell after java's graceful stop, so the EXIT trap stops the services.

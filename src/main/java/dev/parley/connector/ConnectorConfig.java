@@ -46,6 +46,13 @@ public interface ConnectorConfig {
     @WithDefault("10s")
     Duration handOverGrace();
 
+    /**
+     * The window a plan's rate counts sends in: the plan's messages per minute are allowed in any window of
+     * this length. One minute in service; the benchmark shortens it to measure rate fidelity in seconds.
+     */
+    @WithDefault("1m")
+    Duration rateWindow();
+
     /** How often device sessions are reconciled with the devices in PostgreSQL. */
     @WithDefault("2s")
     Duration deviceRefresh();

@@ -10,6 +10,7 @@ import dev.parley.driver.LinkingCode;
 import dev.parley.linking.DeviceCommandStore;
 import dev.parley.driver.Receipt;
 import dev.parley.inbound.InboundHandler;
+import dev.parley.message.MessageMedia;
 import dev.parley.message.MessageRecord;
 import dev.parley.message.MessageStatus;
 import dev.parley.message.MessageStore;
@@ -53,19 +54,21 @@ class DeviceEventRecorder {
     private final HeldMessages held;
     private final MessageStore store;
     private final InboundHandler inbound;
-    private final dev.parley.message.MessageMedia media;
+    private final MessageMedia media;
     private final DeviceCommandStore commands;
     private final DeviceAlerts alerts;
     /** Devices whose code this process stored, so that every other status change costs no delete. */
     private final java.util.Set<String> offering = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Clock clock;
+    private final RecentSends recent;
     private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("event-retry").daemon().factory());
 
     DeviceEventRecorder(DeviceDirectory directory, HeldMessages held, MessageStore store, InboundHandler inbound,
-                        dev.parley.message.MessageMedia media, DeviceCommandStore commands, DeviceAlerts alerts,
-                        Clock clock) {
+                        MessageMedia media, DeviceCommandStore commands, DeviceAlerts alerts,
+                        Clock clock, RecentSends recent) {
         this.media = media;
+        this.recent = recent;
         this.commands = commands;
         this.alerts = alerts;
         this.directory = directory;
@@ -113,6 +116,13 @@ class DeviceEventRecorder {
 
     /** Whether the receipt is settled: applied, or for a message it can never apply to. */
     private boolean applyReceipt(String deviceId, String waId, Receipt receipt) {
+        MessageStatus to = receipt == Receipt.read ? MessageStatus.read : MessageStatus.delivered;
+        String sentHere = recent.find(deviceId, waId);
+        if (sentHere != null) {
+            // sent from this device by this process, its sent status recorded: no index query, no device check
+            Blocking.await(store.recordReceipt(sentHere, to, clock.instant()));
+            return true;
+        }
         String id = Blocking.await(store.findByWaId(waId));
         if (id == null) {
             return false;
@@ -123,7 +133,6 @@ class DeviceEventRecorder {
             LOG.debugf("Receipt on device=%s for message=%s of another device ignored", deviceId, id);
             return true;
         }
-        MessageStatus to = receipt == Receipt.read ? MessageStatus.read : MessageStatus.delivered;
         Blocking.await(store.recordReceipt(id, to, clock.instant()));
         return true;
     }

@@ -85,9 +85,10 @@ final class DeviceLane {
      *               priority order rather than in arrival order
      * @param maxEntries the most entries a lane keeps, whatever its rate; the rest are held in DynamoDB
      * @param handOverGrace how long a hand-over waits for a send in flight before interrupting it
+     * @param rateWindow the window a plan's messages per minute are counted in (a minute in service)
      */
     record Settings(Duration visibility, Duration overflowDelay, Duration gather, int maxEntries,
-                    Duration handOverGrace) {
+                    Duration handOverGrace, Duration rateWindow) {
 
         /** Room for five minutes of sends, never less than 50 entries nor more than {@code maxEntries}. */
         int capacityFor(int messagesPerMinute) {
@@ -105,7 +106,7 @@ final class DeviceLane {
         this.online = online;
         this.clock = clock;
         this.settings = settings;
-        this.window = new SlidingWindow(messagesPerMinute, Duration.ofMinutes(1));
+        this.window = new SlidingWindow(messagesPerMinute, settings.rateWindow());
         this.capacity = settings.capacityFor(messagesPerMinute);
         this.thread = Thread.ofVirtual().name("lane-" + deviceId).start(this::run);
     }

@@ -30,7 +30,7 @@ final class DeviceLanes {
         this.holder = new OverflowHolder(held, HOLDS_AT_ONCE);
         this.clock = clock;
         this.settings = new DeviceLane.Settings(config.visibilityTimeout(), config.overflowDelay(),
-                config.gatherWindow(), config.laneMaxEntries(), config.handOverGrace());
+                config.gatherWindow(), config.laneMaxEntries(), config.handOverGrace(), config.rateWindow());
     }
 
     /** How many entries a lane at {@code messagesPerMinute} keeps before holding the rest in DynamoDB. */

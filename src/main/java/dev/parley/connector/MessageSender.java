@@ -44,10 +44,12 @@ public class MessageSender {
     private final ConnectorConfig settings;
     private final Clock clock;
     private final TypedGuard<Boolean> outcomeWrites;
+    private final RecentSends recent;
 
     public MessageSender(MessageStore store, OutboundQueue queue, WhatsAppDriver driver, OutboundMedia media,
-                         ConnectorConfig config, Clock clock) {
+                         ConnectorConfig config, Clock clock, RecentSends recent) {
         this.store = store;
+        this.recent = recent;
         this.queue = queue;
         this.driver = driver;
         this.media = media;
@@ -88,6 +90,12 @@ public class MessageSender {
             return Processed.of(Outcome.DROPPED);
         }
         String id = entry.message().messageId();
+        Instant claimedAt = clock.instant();
+        // Most entries are plain queued records: claim them in one write, without the read before it.
+        MessageRecord plain = Blocking.await(store.claimPlain(id, claimedAt, claimedAt.plus(settings.claimLease())));
+        if (plain != null) {
+            return attemptClaimed(entry, plain, plain.attempts(), claimedAt);
+        }
         MessageRecord record = Blocking.await(store.get(id));
         if (record == null || record.status().isFinal()) {
             // Already handled (a duplicate delivery of the entry) or removed: never send twice.
@@ -126,7 +134,11 @@ public class MessageSender {
             queue.delete(entry);
             return Processed.of(Outcome.DROPPED);
         }
-        // From the claim on, the attempt runs to a recorded outcome: a hand-over's interrupt waits for its end.
+        return attemptClaimed(entry, record, attempt, now);
+    }
+
+    /** From the claim on, the attempt runs to a recorded outcome: a hand-over's interrupt waits for its end. */
+    private Processed attemptClaimed(ReceivedMessage entry, MessageRecord record, int attempt, Instant now) {
         AtomicBoolean interrupted = new AtomicBoolean(Thread.interrupted());
         try {
             return attempt(entry, record, attempt, now, interrupted);
@@ -173,7 +185,9 @@ public class MessageSender {
         return switch (result) {
             case SendResult.Sent sent -> {
                 Instant sentAt = clock.instant();
-                settle(entry, id, () -> store.markSent(id, sent.waId(), attempts, sentAt), interrupted);
+                if (settle(entry, id, () -> store.markSent(id, sent.waId(), attempts, sentAt), interrupted)) {
+                    recent.sent(record.deviceId(), sent.waId(), id);
+                }
                 LOG.debugf("Sent message=%s device=%s", id, record.deviceId());
                 yield new Processed(Outcome.SENT, sentAt);
             }

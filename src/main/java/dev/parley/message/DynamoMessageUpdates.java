@@ -74,6 +74,38 @@ final class DynamoMessageUpdates {
     }
 
     /**
+     * The first claim of a plain record (queued, no {@code deliverAt}, no expiration) in one write that also answers
+     * the claimed record; null, with nothing changed, for any other record. No event: a first claim is internal.
+     */
+    Uni<MessageRecord> claimPlain(String id, Instant now, Instant claimUntil, Set<String> remove) {
+        Map<String, String> names = new HashMap<>(Map.of("#status", "status", "#updatedAt", "updatedAt",
+                "#attempts", "attempts", "#claimUntil", DynamoMessageItems.CLAIM_UNTIL, "#deliverAt", "deliverAt",
+                "#expiresAt", "expiresAt"));
+        List<String> removed = new ArrayList<>();
+        for (String attribute : remove) {
+            names.put("#r" + removed.size(), attribute);
+            removed.add("#r" + removed.size());
+        }
+        UpdateItemRequest request = UpdateItemRequest.builder()
+                .tableName(tables.messages())
+                .key(Map.of("id", Attr.s(id)))
+                .updateExpression("SET #status = :processing, #updatedAt = :now, #claimUntil = :claimUntil,"
+                        + " #attempts = if_not_exists(#attempts, :zero) + :one"
+                        + (removed.isEmpty() ? "" : " REMOVE " + String.join(", ", removed)))
+                .conditionExpression("attribute_exists(id) AND #status = :queued"
+                        + " AND attribute_not_exists(#deliverAt) AND attribute_not_exists(#expiresAt)")
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(Map.of(":processing", Attr.s(MessageStatus.processing.name()),
+                        ":queued", Attr.s(MessageStatus.queued.name()), ":now", Attr.s(now.toString()),
+                        ":claimUntil", Attr.n(claimUntil.toEpochMilli()), ":zero", Attr.n(0), ":one", Attr.n(1)))
+                .returnValues(ReturnValue.ALL_NEW)
+                .build();
+        return Uni.createFrom().completionStage(() -> dynamo.updateItem(request))
+                .map(response -> DynamoMessageItems.fromItem(response.attributes()))
+                .onFailure(DynamoMessageUpdates::conditionFailed).recoverWithNull();
+    }
+
+    /**
      * The event a transition raises, or null: promotion and a first claim are internal steps; a re-claim of a
      * lapsed claim is a retry.
      */

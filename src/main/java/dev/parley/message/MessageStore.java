@@ -219,6 +219,15 @@ public class MessageStore {
     }
 
     /**
+     * Claims a plain queued record (no {@code deliverAt}, no expiration) for its next attempt without reading it
+     * first, answering the claimed record; null, with nothing changed, when the record is anything else (missing,
+     * final, claimed, scheduled or expiring), which the caller then reads and decides on as before.
+     */
+    public Uni<MessageRecord> claimPlain(String id, Instant now, Instant claimUntil) {
+        return updates.claimPlain(id, now, claimUntil, CLAIM_REMOVES);
+    }
+
+    /**
      * Claims a record whose earlier claim lapsed unfinished (processing → processing) as its {@code attempt}-th
      * attempt, raising a retry event; false while the earlier claim still runs.
      */
