@@ -131,6 +131,7 @@ public class MessageSender {
         boolean claimed = Blocking.await(record.status() == MessageStatus.processing
                 ? store.reclaim(id, attempt, now, claimUntil) : store.claim(id, attempt, now, claimUntil));
         if (!claimed) {
+            // Claimed by someone else meanwhile, or held: a held record's release queues an entry of its own.
             queue.delete(entry);
             return Processed.of(Outcome.DROPPED);
         }

@@ -55,7 +55,7 @@ final class DynamoMessageUpdates {
         }
         String eventType = eventType(from, to);
         Instant lapsedBy = to.overridesClaim() && from.contains(MessageStatus.processing) ? now : null;
-        return update(id, from, lapsedBy, changes, remove, true).flatMap(item -> {
+        return update(id, from, lapsedBy, false, changes, remove, true).flatMap(item -> {
             if (item == null) {
                 return Uni.createFrom().item(false);
             }
@@ -74,13 +74,13 @@ final class DynamoMessageUpdates {
     }
 
     /**
-     * The first claim of a plain record (queued, no {@code deliverAt}, no expiration) in one write that also answers
+     * The first claim of a plain record (queued, not held, no {@code deliverAt}, no expiration) in one write that also answers
      * the claimed record; null, with nothing changed, for any other record. No event: a first claim is internal.
      */
     Uni<MessageRecord> claimPlain(String id, Instant now, Instant claimUntil, Set<String> remove) {
         Map<String, String> names = new HashMap<>(Map.of("#status", "status", "#updatedAt", "updatedAt",
                 "#attempts", "attempts", "#claimUntil", DynamoMessageItems.CLAIM_UNTIL, "#deliverAt", "deliverAt",
-                "#expiresAt", "expiresAt"));
+                "#expiresAt", "expiresAt", "#held", DynamoMessageItems.HELD_DEVICE));
         List<String> removed = new ArrayList<>();
         for (String attribute : remove) {
             names.put("#r" + removed.size(), attribute);
@@ -92,7 +92,7 @@ final class DynamoMessageUpdates {
                 .updateExpression("SET #status = :processing, #updatedAt = :now, #claimUntil = :claimUntil,"
                         + " #attempts = if_not_exists(#attempts, :zero) + :one"
                         + (removed.isEmpty() ? "" : " REMOVE " + String.join(", ", removed)))
-                .conditionExpression("attribute_exists(id) AND #status = :queued"
+                .conditionExpression("attribute_exists(id) AND #status = :queued AND attribute_not_exists(#held)"
                         + " AND attribute_not_exists(#deliverAt) AND attribute_not_exists(#expiresAt)")
                 .expressionAttributeNames(names)
                 .expressionAttributeValues(Map.of(":processing", Attr.s(MessageStatus.processing.name()),
@@ -129,19 +129,36 @@ final class DynamoMessageUpdates {
      * false, with nothing changed, when the condition fails.
      */
     Uni<Boolean> mark(String id, Set<MessageStatus> when, Map<String, AttributeValue> set, Set<String> remove) {
-        return update(id, when, null, set, remove, false).map(item -> item != null);
+        return update(id, when, null, false, set, remove, false).map(item -> item != null);
+    }
+
+    /**
+     * Claims a queued record that is not held (queued → processing), setting {@code set} and removing
+     * {@code remove}; false, with nothing changed, otherwise. No event: a first claim is internal. A held record
+     * goes out through its release, which queues a fresh entry: a stray entry of it (a hold whose SQS delete
+     * failed, a repair that raced the hold) must not send it ahead of the older messages held before it.
+     */
+    Uni<Boolean> claimQueued(String id, Instant now, Map<String, AttributeValue> set, Set<String> remove) {
+        Map<String, AttributeValue> changes = new LinkedHashMap<>(set);
+        changes.put("status", Attr.s(MessageStatus.processing.name()));
+        changes.put("updatedAt", Attr.s(now.toString()));
+        return update(id, Set.of(MessageStatus.queued), null, true, changes, remove, false).map(item -> item != null);
     }
 
     /**
      * The one conditional update; answers the new item (or an empty map) on success, null on a failed condition.
-     * With {@code lapsedBy}, a {@code processing} record matches only if its claim ended before that instant.
+     * With {@code lapsedBy}, a {@code processing} record matches only if its claim ended before that instant; with
+     * {@code unheld}, only a record that is not held matches.
      */
     private Uni<Map<String, AttributeValue>> update(String id, Set<MessageStatus> when, Instant lapsedBy,
-                                                    Map<String, AttributeValue> set, Set<String> remove,
-                                                    boolean returnNew) {
+                                                    boolean unheld, Map<String, AttributeValue> set,
+                                                    Set<String> remove, boolean returnNew) {
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();
         names.put("#status", "status");
+        if (unheld) {
+            names.put("#held", DynamoMessageItems.HELD_DEVICE);
+        }
         List<String> parts = new ArrayList<>();
         int i = 0;
         for (Map.Entry<String, AttributeValue> e : set.entrySet()) {
@@ -167,7 +184,7 @@ final class DynamoMessageUpdates {
                 .tableName(tables.messages())
                 .key(Map.of("id", Attr.s(id)))
                 .updateExpression(expression.toString())
-                .conditionExpression(condition(when, lapsedBy, names, values))
+                .conditionExpression(condition(when, lapsedBy, names, values) + (unheld ? UNHELD : ""))
                 .expressionAttributeNames(names)
                 .expressionAttributeValues(values)
                 .returnValues(returnNew ? ReturnValue.ALL_NEW : ReturnValue.NONE)
@@ -176,6 +193,9 @@ final class DynamoMessageUpdates {
                 .map(response -> response.hasAttributes() ? response.attributes() : Map.<String, AttributeValue>of())
                 .onFailure(DynamoMessageUpdates::conditionFailed).recoverWithNull();
     }
+
+    /** Appended to a condition: the record is not held ({@code #held} is named by {@link #update}). */
+    private static final String UNHELD = " AND attribute_not_exists(#held)";
 
     /** The record exists and its status is one of {@code when}; a processing one only with a claim lapsed by then. */
     private static String condition(Set<MessageStatus> when, Instant lapsedBy, Map<String, String> names,

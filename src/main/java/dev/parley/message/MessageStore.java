@@ -211,17 +211,17 @@ public class MessageStore {
 
     /**
      * Claims a queued record for sending (queued → processing) until {@code claimUntil}, as its {@code attempt}-th
-     * attempt. While the claim runs, nobody else may claim, expire or remove the record.
+     * attempt. While the claim runs, nobody else may claim, expire or remove the record. A held record is not
+     * claimed: it goes out through its release, in order with the others held.
      */
     public Uni<Boolean> claim(String id, int attempt, Instant now, Instant claimUntil) {
-        return updates.transition(id, QUEUED, MessageStatus.processing, now, claimSet(attempt, claimUntil),
-                CLAIM_REMOVES);
+        return updates.claimQueued(id, now, claimSet(attempt, claimUntil), CLAIM_REMOVES);
     }
 
     /**
      * Claims a plain queued record (no {@code deliverAt}, no expiration) for its next attempt without reading it
      * first, answering the claimed record; null, with nothing changed, when the record is anything else (missing,
-     * final, claimed, scheduled or expiring), which the caller then reads and decides on as before.
+     * final, claimed, held, scheduled or expiring), which the caller then reads and decides on as before.
      */
     public Uni<MessageRecord> claimPlain(String id, Instant now, Instant claimUntil) {
         return updates.claimPlain(id, now, claimUntil, CLAIM_REMOVES);

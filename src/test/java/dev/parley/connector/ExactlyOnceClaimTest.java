@@ -179,6 +179,29 @@ class ExactlyOnceClaimTest {
         staysSentOnce(device, id);
     }
 
+    @Test
+    void a_held_message_is_not_claimed_from_a_stray_entry_and_goes_out_once_through_its_release() {
+        Api.Tenant tenant = Api.newAccount();
+        String device = onlineDevice(tenant);
+        given().header("Operator-Key", Api.OPERATOR_KEY).post("/v1/operator/sandbox/devices/" + device + "/offline")
+                .then().statusCode(200);
+        Api.awaitDeviceStatus(tenant.token(), device, "offline", TIMEOUT);
+        String id = Api.send(tenant.token(), Map.of("phone", TO, "message", "held while offline"));
+        Api.await(() -> Blocking.await(store.heldFor(device, 10)).contains(id) ? true : null, TIMEOUT,
+                () -> "message " + id + " held for the offline device");
+
+        // What a stray entry of it (a hold whose SQS delete failed, a repair racing the hold) would try.
+        Instant now = clock.instant();
+        assertThat(Blocking.await(store.claimPlain(id, now, now.plusSeconds(60)))).isNull();
+        assertThat(Blocking.await(store.claim(id, 1, now, now.plusSeconds(60)))).isFalse();
+        Api.message(tenant.token(), id).then().body("status", equalTo("queued"));
+
+        given().header("Operator-Key", Api.OPERATOR_KEY).post("/v1/operator/sandbox/devices/" + device + "/online")
+                .then().statusCode(200);
+        awaitFinal(tenant, id, "sent", "delivered");
+        staysSentOnce(device, id);
+    }
+
     private String onlineDevice(Api.Tenant tenant) {
         String device = Api.newDevice(tenant.token(), "business");
         Api.awaitDeviceStatus(tenant.token(), device, "online", TIMEOUT);
