@@ -35,7 +35,7 @@ import static org.hamcrest.Matchers.equalTo;
 /**
  * A backlog far beyond a lane's capacity waits held in DynamoDB, not bounced through SQS: on queues that move an
  * entry to its dead-letter queue after 20 receives ({@code %test.parley.aws.max-receive-count}), nothing gets
- * there and every message goes out in order. The basic plan's rate is raised for the test, so 2,000 sends take
+ * there and every message goes out exactly once. The basic plan's rate is raised for the test, so 2,000 sends take
  * seconds, and lanes keep at most 100 entries (the profile), so the backlog still overflows twentyfold.
  */
 @QuarkusTest
@@ -80,7 +80,7 @@ class LaneBacklogTest {
     }
 
     @Test
-    void two_thousand_messages_on_a_basic_device_are_sent_in_order_and_none_reaches_a_dead_letter_queue() {
+    void two_thousand_messages_on_a_basic_device_are_each_sent_once_and_none_reaches_a_dead_letter_queue() {
         int basicRate = basicRate(null);
         basicRate(FAST_RATE);
         try {
@@ -102,8 +102,11 @@ class LaneBacklogTest {
                 return sandbox.sent(device).size() >= BACKLOG ? true : null;
             }, DRAIN, () -> BACKLOG + " sends, saw " + sandbox.sent(device).size());
 
+            // Every message sent exactly once. Not asserted: the order across the held boundary. A lane with room
+            // takes fresh arrivals while older entries still wait held, so newer bulks overtake held ones (ADR 0004,
+            // "Open"); DeliveryGuaranteesTest checks the order of a backlog whose arrivals all precede its release.
             assertThat(sandbox.sent(device)).extracting(SandboxDriver.SentMessage::messageId)
-                    .containsExactlyElementsOf(expected);
+                    .containsExactlyInAnyOrderElementsOf(expected);
             assertThat(Blocking.await(store.heldFor(device, 10))).isEmpty();
             assertThat(expected.stream().mapToInt(queue::mostReceives).max().orElseThrow())
                     .as("receives of any one queue entry").isLessThanOrEqualTo(2);
