@@ -483,8 +483,7 @@ SELECT 'CREATE DATABASE parley OWNER parley'
  WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'parley') \gexec
 SQL
   if ! persistent; then
-    # The test suite runs in two Surefire runs side by side (scripts/test.sh), each with a database of its own:
-    # parley_1, parley_2.
+    # The test suite runs in two JVMs (Surefire forks), each with a database of its own: parley_1, parley_2.
     for fork in 1 2; do
       echo "CREATE DATABASE parley_$fork OWNER parley" | "$PG_BIN/psql" -X -q -h "$PG_SOCK" -p "$port" -U postgres \
         -d postgres >>"$PGL" 2>&1 || fail_with_log "could not create database parley_$fork" "$PG_LOG"

@@ -16,11 +16,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -34,8 +29,6 @@ import java.util.concurrent.locks.ReentrantLock;
 public class HeldMessages {
 
     private static final Logger LOG = Logger.getLogger(HeldMessages.class);
-    /** Held messages of one device released at once. */
-    private static final int RELEASES_AT_ONCE = 10;
 
     private final MessageStore store;
     private final MessageService messages;
@@ -102,7 +95,12 @@ public class HeldMessages {
         while (seen < max) {
             int page = Math.min(IndexPages.PAGE_SIZE, max - seen);
             List<String> ids = Blocking.await(store.heldFor(deviceId, page));
-            released += releaseSideBySide(ids);
+            for (String id : ids) {
+                // One by one, best first: released entries reach SQS, and so the lane, in send order.
+                if (releaseOne(id)) {
+                    released++;
+                }
+            }
             seen += ids.size();
             if (ids.size() < page) {
                 break;
@@ -123,37 +121,6 @@ public class HeldMessages {
             Blocking.await(store.dropHold(id));
             return false;
         });
-    }
-
-    /**
-     * Releases {@code ids} a few at a time: one by one, a lane's worth took seconds of store round trips, while the
-     * lane they refill can send hundreds a second. Their order on the way back does not matter: the lane ranks what
-     * it receives. A failure is thrown once all are done; those that failed stay held.
-     */
-    private int releaseSideBySide(List<String> ids) {
-        AtomicInteger released = new AtomicInteger();
-        AtomicReference<RuntimeException> failure = new AtomicReference<>();
-        Semaphore slots = new Semaphore(RELEASES_AT_ONCE);
-        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (String id : ids) {
-                slots.acquireUninterruptibly();
-                threads.execute(() -> {
-                    try {
-                        if (releaseOne(id)) {
-                            released.incrementAndGet();
-                        }
-                    } catch (RuntimeException e) {
-                        failure.compareAndSet(null, e);
-                    } finally {
-                        slots.release();
-                    }
-                });
-            }
-        }
-        if (failure.get() != null) {
-            throw failure.get();
-        }
-        return released.get();
     }
 
     private boolean releaseOne(String id) {
