@@ -116,7 +116,8 @@ public class BulkService {
                             if (draft.quote() != null) {
                                 throw ApiException.invalid(prefix + "quote", "Replies with quote are sent one at a time");
                             }
-                            Device device = draft.device() == null ? MessageService.pickDefault(accountDevices)
+                            Device device = draft.device() == null
+                                    ? DeviceService.pickDefault(accountDevices, MessageService.DEFAULT_DEVICE_FOR)
                                     : byId.get(draft.device());
                             if (device == null) {
                                 throw ApiException.notFound("Device", prefix + "device");

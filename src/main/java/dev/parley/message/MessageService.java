@@ -35,6 +35,9 @@ public class MessageService {
 
     private final MessageStore store;
     private final OutboundQueue queue;
+    /** How a problem about the default device ends ("…, name one to queue the message for it"). */
+    static final String DEFAULT_DEVICE_FOR = "to queue the message for it";
+
     private final DeviceService devices;
     private final MessageRequestValidator validator;
     private final IdempotencyStore idempotency;
@@ -230,12 +233,8 @@ public class MessageService {
         if (deviceId != null) {
             return devices.get(accountId, deviceId).invoke(d -> DeviceService.requireSendable(d, "device"));
         }
-        return devices.list(accountId).map(all -> pickDefault(all)).invoke(d -> DeviceService.requireSendable(d, "device"));
-    }
-
-    /** The account's only device, or else its first online one. */
-    static Device pickDefault(List<Device> all) {
-        return DeviceService.pickDefault(all, "to queue the message for it");
+        return devices.list(accountId).map(all -> DeviceService.pickDefault(all, DEFAULT_DEVICE_FOR))
+                .invoke(d -> DeviceService.requireSendable(d, "device"));
     }
 
     /** A trimmed idempotency key of 1 to 200 characters, or a 400 naming where it came from. */
