@@ -80,15 +80,16 @@ class DeviceEventRecorder {
 
     /**
      * Records a status; {@code asked} when the owner asked for it (a logout), so that only a link WhatsApp ended
-     * or refused by itself is emailed to the owner.
+     * or refused by itself is emailed to the owner. {@code releaseHeld}: a device back online has its held messages
+     * released here, unless its lane does it (the lane knows what it released, so keeps them in order).
      */
-    void status(String deviceId, DeviceStatus status, boolean asked) {
+    void status(String deviceId, DeviceStatus status, boolean asked, boolean releaseHeld) {
         try {
             boolean changed = directory.recordStatus(deviceId, status, clock.instant());
             if (status != DeviceStatus.linking && status != DeviceStatus.pending && offering.remove(deviceId)) {
                 Blocking.await(commands.withdraw(deviceId)); // linked, or past linking with this code
             }
-            if (status == DeviceStatus.online) {
+            if (status == DeviceStatus.online && releaseHeld) {
                 held.release(deviceId);
             }
             if (changed && status.needsPerson() && !asked) {

@@ -10,7 +10,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -34,16 +36,22 @@ final class DeviceLane {
     /** Longest real-time wait between checks, so clock changes and status flips are noticed quickly. */
     private static final long MAX_WAIT_MILLIS = 200;
 
-    /** Ordering of waiting entries: priority (urgent first), then creation time, then id. */
-    static final Comparator<Waiting> ORDER = Comparator
-            .comparingInt((Waiting w) -> w.priority().ordinal())
-            .thenComparingLong(Waiting::created)
-            .thenComparing(Waiting::id);
+    /** Ordering of waiting entries: by {@link SendRank}. */
+    static final Comparator<Waiting> ORDER = Comparator.comparing(Waiting::rank, SendRank.ORDER);
+    /** How long a lane waits before reading the held index again after a release failed. */
+    private static final long RELEASE_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    /** One waiting entry, with the real (not business) time until which SQS keeps it hidden. */
-    record Waiting(ReceivedMessage entry, Priority priority, long created, String id, long visibleUntilNanos) {
+    /**
+     * One waiting entry, with the real (not business) time until which SQS keeps it hidden; {@code released} when
+     * it was queued by a release of held messages.
+     */
+    record Waiting(ReceivedMessage entry, SendRank rank, boolean released, long visibleUntilNanos) {
         Waiting withVisibleUntil(long nanos) {
-            return new Waiting(entry, priority, created, id, nanos);
+            return new Waiting(entry, rank, released, nanos);
+        }
+
+        String id() {
+            return rank.id();
         }
     }
 
@@ -57,6 +65,8 @@ final class DeviceLane {
     private final Clock clock;
     private final Settings settings;
     private final PriorityQueue<Waiting> waiting = new PriorityQueue<>(ORDER);
+    /** The same entries by message id, to spot a second entry of a message already waiting. */
+    private final Map<String, Waiting> waitingById = new HashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private volatile boolean open = true;
@@ -68,13 +78,12 @@ final class DeviceLane {
      * an older one still on its way into the held index.
      */
     private int holding;
-    /** Whether the device may have held messages to release when the lane has room; checked once at start. */
-    private volatile boolean heldWaiting = true;
-    /** Released entries not yet back from SQS, and when they were released; room is kept for them. */
-    private int inbound;
-    private long releasedAtNanos;
-    /** Counts holds, so a release that found the index empty does not clear a hold made meanwhile. */
-    private int holds;
+    /** The device's held messages as this lane knows them; guarded by {@link #lock}. */
+    private final HeldFrontier frontier;
+    /** Real time before which the lane does not read the held index again, after a release failed. */
+    private long releaseNotBeforeNanos;
+    /** Whether the lane has sent anything: a new lane gathers its first arrivals, whatever their age. */
+    private boolean sentAny;
     private final Thread thread;
 
     /**
@@ -108,30 +117,45 @@ final class DeviceLane {
         this.settings = settings;
         this.window = new SlidingWindow(messagesPerMinute, settings.rateWindow());
         this.capacity = settings.capacityFor(messagesPerMinute);
+        this.frontier = new HeldFrontier(settings.visibility());
         this.thread = Thread.ofVirtual().name("lane-" + deviceId).start(this::run);
     }
 
-    /** Takes an entry just received from the device's queue of {@code priority}. */
+    /**
+     * Takes an entry just received from the device's queue of {@code priority}. An entry that ranks after one of
+     * the device's held messages is held too, unless a release queued it: it must not overtake them.
+     */
     void offer(ReceivedMessage entry, Priority priority) {
-        Waiting w = new Waiting(entry, priority, entry.message().created(), entry.message().messageId(),
-                System.nanoTime() + settings.visibility().toNanos());
+        Waiting w = new Waiting(entry, new SendRank(priority, entry.message().created(), entry.message().messageId()),
+                entry.message().released(), System.nanoTime() + settings.visibility().toNanos());
         ReceivedMessage bounce = null;
         List<Waiting> toHold = List.of();
         lock.lock();
         try {
+            boolean awaited = open && frontier.arrived(w.id());
             if (!open) {
                 bounce = entry;
+            } else if (waitingById.containsKey(w.id())) {
+                // A second entry of a waiting message (a repair's copy, or the same entry handed out again after its
+                // visibility lapsed): keep the fresher receipt. The other is left alone, not deleted: on SQS a stale
+                // receipt may still delete the message. Holding the copy instead would mark the record held under
+                // the waiting entry, which then could not be sent until a release.
+                Waiting replaced = waitingById.get(w.id());
+                take(replaced);
+                put(new Waiting(entry, w.rank(), w.released() || replaced.released(), w.visibleUntilNanos()));
+            } else if (!w.released() && !awaited && frontier.mustHold(w.rank())) {
+                toHold = List.of(w);
+                startHolds(toHold);
             } else {
-                if (waiting.isEmpty()) {
+                if (waiting.isEmpty() && mayGather(w, awaited)) {
                     gather();
                 }
-                waiting.add(w);
-                inbound = Math.max(0, inbound - 1);
+                put(w);
                 if (waiting.size() > capacity) {
                     Waiting worst = worst();
-                    waiting.remove(worst);
+                    take(worst);
                     toHold = List.of(worst);
-                    startHolds(1);
+                    startHolds(toHold);
                 }
                 changed.signalAll();
             }
@@ -154,7 +178,12 @@ final class DeviceLane {
 
     /** Tells the lane that the device may have held messages, which it releases once it has room. */
     void heldMayWait() {
-        heldWaiting = true;
+        lock.lock();
+        try {
+            frontier.recheck();
+        } finally {
+            lock.unlock();
+        }
         wake();
     }
 
@@ -188,8 +217,7 @@ final class DeviceLane {
         lock.lock();
         try {
             open = false;
-            left = new ArrayList<>(waiting);
-            waiting.clear();
+            left = takeAll();
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -231,7 +259,7 @@ final class DeviceLane {
         List<Waiting> toHold = List.of();
         List<Waiting> toExtend;
         int toRelease = 0;
-        int holdsBefore = 0;
+        int token = 0;
         lock.lock();
         try {
             if (!open) {
@@ -239,18 +267,21 @@ final class DeviceLane {
             }
             toExtend = dueForExtension();
             boolean busy = !toExtend.isEmpty();
-            if (holding == 0 && heldWaiting && online.getAsBoolean() && (toRelease = room()) > 0) {
-                inbound += toRelease;
-                releasedAtNanos = System.nanoTime();
-                holdsBefore = holds;
+            if (holding == 0 && frontier.wantsRelease() && online.getAsBoolean()
+                    && System.nanoTime() - releaseNotBeforeNanos >= 0 && (toRelease = room()) > 0) {
+                token = frontier.releasing();
             } else if (waiting.isEmpty()) {
                 if (!busy) {
                     changed.await(MAX_WAIT_MILLIS * 5, TimeUnit.MILLISECONDS);
                 }
             } else if (!online.getAsBoolean()) {
-                toHold = new ArrayList<>(waiting);
-                waiting.clear();
-                startHolds(toHold.size());
+                toHold = takeAll();
+                startHolds(toHold);
+            } else if (!frontier.known() || frontier.awaitsReturn(waiting.peek().rank(), System.nanoTime())) {
+                // Until a release has looked, a held message may rank first; one on its way back may too.
+                if (!busy) {
+                    changed.await(MAX_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+                }
             } else if (gatherUntilNanos - System.nanoTime() > 0) {
                 if (!busy) {
                     long wait = TimeUnit.NANOSECONDS.toMillis(gatherUntilNanos - System.nanoTime()) + 1;
@@ -261,6 +292,8 @@ final class DeviceLane {
                 Instant allowed = window.nextAllowed(now);
                 if (!allowed.isAfter(now)) {
                     next = waiting.poll();
+                    waitingById.remove(next.id());
+                    sentAny = true;
                 } else if (!busy) {
                     long wait = Math.min(MAX_WAIT_MILLIS, Duration.between(now, allowed).toMillis() + 1);
                     changed.await(wait, TimeUnit.MILLISECONDS);
@@ -272,7 +305,7 @@ final class DeviceLane {
         extend(toExtend);
         hold(toHold);
         if (toRelease > 0) {
-            release(toRelease, holdsBefore);
+            release(toRelease, token);
         }
         if (next != null) {
             send(next);
@@ -301,10 +334,9 @@ final class DeviceLane {
     }
 
     /** Counts holds about to be handed to the holder; called with the lock held. */
-    private void startHolds(int count) {
-        holding += count;
-        holds++;
-        heldWaiting = true;
+    private void startHolds(List<Waiting> entries) {
+        holding += entries.size();
+        frontier.holding(entries.stream().map(Waiting::rank).toList());
     }
 
     /**
@@ -314,15 +346,18 @@ final class DeviceLane {
      */
     private void hold(List<Waiting> entries) {
         for (Waiting w : entries) {
-            holder.hold(w.entry(), this::held);
+            holder.hold(w.entry(), landed -> held(w, landed));
         }
     }
 
-    /** One hold handed to the holder is done (landed or failed). */
-    private void held() {
+    /** One hold handed to the holder is done; one that failed leaves the entry to come back from SQS. */
+    private void held(Waiting w, boolean landed) {
         lock.lock();
         try {
             holding--;
+            if (!landed) {
+                frontier.expect(w.rank(), System.nanoTime());
+            }
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -353,9 +388,15 @@ final class DeviceLane {
         lock.lock();
         try {
             for (Waiting w : due) {
-                // The receipt is stale (the entry went back to the queue): let the queue hand it out again.
-                if (waiting.remove(w) && !lost.contains(w.entry())) {
-                    waiting.add(w.withVisibleUntil(renewedUntil));
+                // The receipt is stale (the entry went back to the queue): let the queue hand it out again, and send
+                // nothing that ranks after it until it is back.
+                if (waitingById.get(w.id()) == w) {
+                    take(w);
+                    if (lost.contains(w.entry())) {
+                        frontier.expect(w.rank(), System.nanoTime());
+                    } else {
+                        put(w.withVisibleUntil(renewedUntil));
+                    }
                 }
             }
         } finally {
@@ -372,28 +413,89 @@ final class DeviceLane {
      * their way; called with the lock held.
      */
     private int room() {
-        if (inbound > 0 && System.nanoTime() - releasedAtNanos > settings.visibility().toNanos()) {
-            inbound = 0; // Some never came back (sent elsewhere, removed): stop waiting for them.
+        int size = waiting.size() + frontier.inFlight(System.nanoTime());
+        if (!frontier.known()) {
+            return Math.max(1, capacity - size); // the first look at the held index must happen even when full
         }
-        int size = waiting.size() + inbound;
         return size > capacity / 2 ? 0 : capacity - size;
     }
 
-    private void release(int max, int holdsBefore) {
-        int released = 0;
+    /**
+     * Queues up to {@code max} held messages again, best first, and learns from what the release read; waiting
+     * entries that now turn out to rank after a held message are held in their turn.
+     */
+    private void release(int max, int token) {
+        HeldMessages.Release release;
         try {
-            released = held.release(deviceId, max);
-        } finally {
+            release = held.releaseBest(deviceId, max, this::expect);
+        } catch (RuntimeException e) {
             lock.lock();
             try {
-                inbound = Math.max(0, inbound - (max - released));
-                if (released < max && holds == holdsBefore) {
-                    heldWaiting = false;
-                }
+                releaseNotBeforeNanos = System.nanoTime() + RELEASE_BACKOFF_NANOS;
             } finally {
                 lock.unlock();
             }
+            throw e;
         }
+        List<Waiting> toHold = new ArrayList<>();
+        lock.lock();
+        try {
+            frontier.released(release, token);
+            for (Waiting w : waiting) {
+                if (!w.released() && frontier.mustHold(w.rank())) {
+                    toHold.add(w);
+                }
+            }
+            if (!toHold.isEmpty()) {
+                toHold.forEach(this::take);
+                startHolds(toHold);
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        hold(toHold);
+    }
+
+    /** A released message is about to be queued: wait for it. */
+    private void expect(SendRank rank) {
+        lock.lock();
+        try {
+            frontier.expect(rank, System.nanoTime());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Whether an entry reaching an idle lane waits a gather window for others to rank with it: in a new lane, for
+     * a released entry the lane did not ask for, or for one that waited in SQS (delayed, retried, left by a crash),
+     * since others may be arriving with it from the other queues. A fresh message to a lane already at work goes
+     * out at once.
+     */
+    private boolean mayGather(Waiting w, boolean awaited) {
+        boolean stale = clock.millis() - w.rank().created() > settings.gather().toMillis();
+        return !sentAny || stale || w.released() && !awaited;
+    }
+
+    /** Adds a waiting entry; called with the lock held. */
+    private void put(Waiting w) {
+        waiting.add(w);
+        waitingById.put(w.id(), w);
+    }
+
+    /** Removes a waiting entry; called with the lock held. */
+    private void take(Waiting w) {
+        waiting.remove(w);
+        waitingById.remove(w.id());
+    }
+
+    /** Removes every waiting entry; called with the lock held. */
+    private List<Waiting> takeAll() {
+        List<Waiting> all = new ArrayList<>(waiting);
+        waiting.clear();
+        waitingById.clear();
+        return all;
     }
 
     /** Starts a gather window; called with the lock held. */

@@ -44,9 +44,13 @@ final class DriverEvents implements DriverListener {
             return;
         }
         LOG.infof("Device device=%s is %s", deviceId, status);
-        lanes.wake(deviceId);
+        // A device back online with a lane here has it release its held messages: the lane knows what it released.
+        boolean releasedByLane = status == DeviceStatus.online && lanes.heldMayWait(deviceId);
+        if (status != DeviceStatus.online) {
+            lanes.wake(deviceId);
+        }
         boolean asked = status == DeviceStatus.logged_out && sessions.takeLogoutAsked(deviceId);
-        ordered(deviceId, () -> recorder.status(deviceId, status, asked));
+        ordered(deviceId, () -> recorder.status(deviceId, status, asked, !releasedByLane));
     }
 
     @Override

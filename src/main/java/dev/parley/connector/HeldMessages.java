@@ -13,10 +13,19 @@ import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Holds the messages of an offline device (or those a full lane has no room for) outside SQS, for as long as
@@ -29,6 +38,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public class HeldMessages {
 
     private static final Logger LOG = Logger.getLogger(HeldMessages.class);
+    /** Messages a lane's release queues side by side. */
+    private static final int RELEASES_AT_ONCE = 8;
 
     private final MessageStore store;
     private final MessageService messages;
@@ -79,37 +90,106 @@ public class HeldMessages {
      * one device run one at a time, so two callers never queue the same message twice.
      */
     public int release(String deviceId, int max) {
+        return exclusively(deviceId, () -> releaseBestFirst(deviceId, max, 1, rank -> { })).queued().size();
+    }
+
+    /**
+     * What one release did: the ranks of the messages it queued again, best first, and whether it read the held
+     * index to its end (so nothing was left held when it looked).
+     */
+    record Release(List<SendRank> queued, boolean drained) {
+    }
+
+    /**
+     * As {@link #release(String, int)}, but queuing up to {@value #RELEASES_AT_ONCE} messages side by side, for a
+     * lane that keeps them in order itself: {@code queuing} learns each rank before its entry is queued, so the
+     * lane waits for what ranks first. Answers what was queued, best first, and whether the index was read to its
+     * end.
+     */
+    Release releaseBest(String deviceId, int max, Consumer<SendRank> queuing) {
+        return exclusively(deviceId, () -> releaseBestFirst(deviceId, max, RELEASES_AT_ONCE, queuing));
+    }
+
+    private <T> T exclusively(String deviceId, Supplier<T> release) {
         ReentrantLock lock = releasing.computeIfAbsent(deviceId, id -> new ReentrantLock());
         lock.lock();
         try {
-            return releaseBestFirst(deviceId, max);
+            return release.get();
         } finally {
             lock.unlock();
         }
     }
 
-    private int releaseBestFirst(String deviceId, int max) {
-        int released = 0;
+    private Release releaseBestFirst(String deviceId, int max, int atOnce, Consumer<SendRank> queuing) {
+        List<SendRank> queued = new ArrayList<>();
         int seen = 0;
+        boolean drained = false;
         // Every id read leaves the held index, so reading again from its start until a short page drains it.
         while (seen < max) {
             int page = Math.min(IndexPages.PAGE_SIZE, max - seen);
             List<String> ids = Blocking.await(store.heldFor(deviceId, page));
-            for (String id : ids) {
-                // One by one, best first: released entries reach SQS, and so the lane, in send order.
-                if (releaseOne(id)) {
-                    released++;
-                }
-            }
+            Outcome outcome = releaseAll(ids, atOnce, queuing);
+            outcome.queued().forEach(released -> queued.add(SendRank.of(released)));
             seen += ids.size();
+            if (outcome.failed()) {
+                break; // what failed is still held: not drained, whatever the page's length
+            }
             if (ids.size() < page) {
+                drained = true;
                 break;
             }
         }
-        if (released > 0) {
-            LOG.infof("Released %d held message(s) of device=%s", released, deviceId);
+        if (!queued.isEmpty()) {
+            LOG.infof("Released %d held message(s) of device=%s", queued.size(), deviceId);
         }
-        return released;
+        return new Release(queued, drained);
+    }
+
+    /** The records a batch of releases queued, in index order, and whether any release failed. */
+    private record Outcome(List<MessageRecord> queued, boolean failed) {
+    }
+
+    /**
+     * Releases {@code ids}, {@code atOnce} at a time. One at a time, entries reach SQS, and so a lane that does not
+     * know what was released, in send order. A failure is thrown only when nothing was queued.
+     */
+    private Outcome releaseAll(List<String> ids, int atOnce, Consumer<SendRank> queuing) {
+        if (atOnce <= 1) {
+            return new Outcome(ids.stream().map(id -> releaseOne(id, queuing)).filter(Objects::nonNull).toList(), false);
+        }
+        Semaphore slots = new Semaphore(atOnce);
+        List<Future<MessageRecord>> releases = new ArrayList<>();
+        try (ExecutorService side = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (String id : ids) {
+                releases.add(side.submit(() -> {
+                    slots.acquire();
+                    try {
+                        return releaseOne(id, queuing);
+                    } finally {
+                        slots.release();
+                    }
+                }));
+            }
+        }
+        List<MessageRecord> queued = new ArrayList<>();
+        RuntimeException failure = null;
+        for (Future<MessageRecord> release : releases) {
+            try {
+                MessageRecord record = release.get();
+                if (record != null) {
+                    queued.add(record);
+                }
+            } catch (ExecutionException e) {
+                failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while releasing held messages", e);
+            }
+        }
+        if (failure != null && queued.isEmpty()) {
+            throw failure;
+        }
+        return new Outcome(queued, failure != null);
     }
 
     /** Fails every held message of a device that was deleted; answers how many. */
@@ -123,24 +203,29 @@ public class HeldMessages {
         });
     }
 
-    private boolean releaseOne(String id) {
+    /**
+     * Queues one held message again, marked as released, telling {@code queuing} its rank just before; answers its
+     * record, or null if it was not queued.
+     */
+    private MessageRecord releaseOne(String id, Consumer<SendRank> queuing) {
         MessageRecord record = Blocking.await(store.get(id));
         if (record == null) {
-            return false;
+            return null;
         }
         Instant now = clock.instant();
         if (record.status() != MessageStatus.queued) {
             Blocking.await(store.dropHold(id));
-            return false;
+            return null;
         }
         if (record.expiredAt(now)) {
             Blocking.await(store.expire(id, now));
-            return false;
+            return null;
         }
-        boolean released = Blocking.await(store.release(id, record.shard()));
-        if (released) {
-            Blocking.await(messages.enqueue(record, now));
+        if (!Blocking.await(store.release(id, record.shard()))) {
+            return null;
         }
-        return released;
+        queuing.accept(SendRank.of(record));
+        Blocking.await(messages.enqueue(record, now, true));
+        return record;
     }
 }

@@ -4,6 +4,7 @@ import dev.parley.queue.ReceivedMessage;
 import org.jboss.logging.Logger;
 
 import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
 
 /**
  * Moves entries that lanes cannot keep (overflow of a full lane, waiting entries of a device gone offline) into
@@ -24,15 +25,17 @@ final class OverflowHolder {
     }
 
     /**
-     * Holds {@code entry} as soon as a slot is free and then runs {@code done}, whatever the outcome: an entry
-     * whose hold failed stays in SQS and comes back when its visibility lapses.
+     * Holds {@code entry} as soon as a slot is free and then tells {@code done} whether it landed: an entry whose
+     * hold failed stays in SQS and comes back when its visibility lapses.
      */
-    void hold(ReceivedMessage entry, Runnable done) {
+    void hold(ReceivedMessage entry, Consumer<Boolean> done) {
         Thread.ofVirtual().name("hold-" + entry.message().messageId()).start(() -> {
+            boolean landed = false;
             try {
                 slots.acquire();
                 try {
                     held.hold(entry);
+                    landed = true;
                 } finally {
                     slots.release();
                 }
@@ -42,7 +45,7 @@ final class OverflowHolder {
                 LOG.debugf("Holding message=%s failed; it comes back from SQS: %s", entry.message().messageId(),
                         e.getMessage());
             } finally {
-                done.run();
+                done.accept(landed);
             }
         });
     }

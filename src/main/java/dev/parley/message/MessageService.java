@@ -177,11 +177,16 @@ public class MessageService {
      * job, since the record already promises the message will be attempted.
      */
     public Uni<Void> enqueue(MessageRecord record, Instant now) {
+        return enqueue(record, now, false);
+    }
+
+    /** As above; {@code released} marks an entry queued by a release of held messages. */
+    public Uni<Void> enqueue(MessageRecord record, Instant now, boolean released) {
         Duration delay = record.deliverAt() == null || !record.deliverAt().isAfter(now)
                 ? Duration.ZERO : Duration.between(now, record.deliverAt());
         QueueAddress address = new QueueAddress(record.shard(), record.priority());
         return queue.enqueue(address, new QueuedMessage(record.id(), record.accountId(), record.deviceId(),
-                record.createdAt().toEpochMilli()), delay)
+                record.createdAt().toEpochMilli(), released), delay)
                 .flatMap(ignored -> store.confirmQueued(record.id()))
                 .invoke(() -> LOG.debugf("Queued message=%s device=%s account=%s", record.id(), record.deviceId(),
                         record.accountId()))
