@@ -199,6 +199,7 @@ public class StripeEmulator {
             case "prices/" -> get(id, "price");
             case "tax_rates" -> "POST".equals(method) ? Prices.taxRate(this, p) : list("tax_rate", p, null);
             case "tax_rates/" -> get(id, "tax_rate");
+            case "tax_ids/" -> get(id, "tax_id");
             case "webhook_endpoints" -> "POST".equals(method) ? webhookEndpoint(p) : list("webhook_endpoint", p, null);
             case "webhook_endpoints/" -> "DELETE".equals(method) ? deleted(id) : get(id, "webhook_endpoint");
             case "checkout/sessions" -> Checkouts.create(this, p);

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /** Billing with Stripe ({@code parley.billing.*}); off by default, when every plan is free as before. */
@@ -33,6 +34,29 @@ public interface BillingConfig {
     /** Where Stripe Checkout sends the buyer after paying (the console's device page). */
     @WithDefault("http://127.0.0.1:8080/console/devices")
     String checkoutReturnUrl();
+
+    /**
+     * How often the {@code billing-proration} job runs in a process of the jobs role (a scheduler period such as
+     * {@code 24h}, or {@code off}); on AWS an EventBridge schedule fires it daily instead.
+     */
+    @WithDefault("24h")
+    String prorationEvery();
+
+    /**
+     * Per plan name, included amounts that replace the plans table's (an operator's tuning without a migration;
+     * tests use small ones).
+     */
+    Map<String, Allowance> plans();
+
+    /** A plan's included amounts a month, each replacing the plans table's when set. */
+    interface Allowance {
+
+        /** Messages a month includes before overage. */
+        Optional<Integer> includedMessages();
+
+        /** Media messages a month includes before overage. */
+        Optional<Integer> includedMedia();
+    }
 
     /** The Stripe client. */
     Stripe stripe();

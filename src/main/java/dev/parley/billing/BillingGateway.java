@@ -1,6 +1,7 @@
 package dev.parley.billing;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 
@@ -48,6 +49,32 @@ public interface BillingGateway {
     record Preview(long total, long amountDue, String currency) {
     }
 
+    /**
+     * Overage of a device's usage period, as an invoice item on its subscription's next invoice. The idempotency key
+     * is per device, period and day, so a rerun or a concurrent run of the day's job charges once.
+     */
+    record OverageCharge(String customerId, String subscriptionId, String deviceId, String period, LocalDate day,
+                         long units, long unitPrice, String currency, String description) {
+
+        /** The idempotency key of the day's charge. */
+        public String idempotencyKey() {
+            return "overage-" + deviceId + "-" + period + "-" + day;
+        }
+    }
+
+    /** A customer's postal address; {@code country} is ISO 3166-1 alpha-2 and decides the VAT. */
+    record Address(String country, String line1, String line2, String city, String postalCode, String state) {
+    }
+
+    /** A customer's tax id as Stripe holds it, with its verification status (verified, pending, unverified, unavailable). */
+    record TaxId(String id, String customer, String value, String status) {
+
+        /** Whether Stripe verified the number. */
+        public boolean verified() {
+            return "verified".equals(status);
+        }
+    }
+
     /** The Stripe customer of an account, created once (keyed by account id); on a test clock if so configured. */
     String createCustomer(String accountId, String email, String name);
 
@@ -67,8 +94,8 @@ public interface BillingGateway {
     /** The price id of a plan: found by lookup key, or created with its product (idempotent). */
     String priceFor(PlanPrice price);
 
-    /** Starts Stripe Checkout in subscription mode for one device on {@code priceId}. */
-    Checkout startCheckout(String customerId, String priceId, String deviceId, String returnUrl);
+    /** Starts Stripe Checkout in subscription mode for one device on {@code priceId}, with the customer's VAT rates. */
+    Checkout startCheckout(String customerId, String priceId, String deviceId, String returnUrl, List<String> taxRateIds);
 
     /** Stripe's current view of a subscription, or empty when it does not exist. */
     Optional<Subscription> subscription(String subscriptionId);
@@ -78,6 +105,33 @@ public interface BillingGateway {
 
     /** Ends the subscription now, without refund. */
     void cancelNow(String subscriptionId);
+
+    /** Overage units invoiced so far for the device's usage period (from the invoice items' metadata, Stripe's word). */
+    long overageInvoiced(String customerId, String deviceId, String period);
+
+    /**
+     * Adds an overage charge; false when the day's key was used already with other units (another run of the day
+     * charged what it saw; what came after waits for the next day's run).
+     */
+    boolean addOverage(OverageCharge charge);
+
+    /** Sets the customer's tax-exempt status (Stripe's none, reverse or exempt) and, unless null, its address. */
+    void updateCustomer(String customerId, Address address, String taxExempt);
+
+    /** Adds an EU VAT number (eu_vat) to the customer; Stripe verifies it, at once or later (customer.tax_id.updated). */
+    TaxId addVatNumber(String customerId, String value);
+
+    /** A tax id as Stripe holds it now. */
+    TaxId taxId(String taxIdId);
+
+    /** The id of the Stripe tax rate of a country's VAT (exclusive): found by its metadata, or created once. */
+    String taxRateFor(String country, java.math.BigDecimal percentage);
+
+    /** The tax rates of the subscription's invoices from the next one on (empty: none); nothing is prorated. */
+    void setTaxRates(String subscriptionId, List<String> taxRateIds);
+
+    /** What the subscription's next invoice comes to now (Stripe's invoice preview). */
+    Preview upcoming(String customerId, String subscriptionId);
 
     /** The customer's invoices, newest first (at most {@code limit}). */
     List<Invoice> invoices(String customerId, int limit);

@@ -9,11 +9,13 @@ import dev.parley.plan.Plan;
 import dev.parley.plan.PlanRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.panache.common.Sort;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
+import java.util.List;
 
 /** Billing's reads and writes of accounts, devices, plans and handled Stripe events in PostgreSQL. */
 @ApplicationScoped
@@ -75,6 +77,42 @@ public class BillingRecords {
     @WithTransaction
     public Uni<Integer> changedPlan(String deviceId, String plan, Instant at) {
         return devices.update("plan = ?1, planChangedAt = ?2 where id = ?3", plan, at, deviceId);
+    }
+
+    /** One page of devices with a live subscription (active, past due or suspended), by id after {@code afterId}. */
+    @WithSession
+    public Uni<List<Device>> billedDevices(String afterId, int limit) {
+        return devices.find("subscriptionId is not null and billingStatus in ?1 and id > ?2", Sort.by("id"),
+                List.of(BillingStatus.active, BillingStatus.past_due, BillingStatus.suspended), afterId)
+                .range(0, limit - 1).list();
+    }
+
+    /** Stores the account's tax details; answers the account as stored. */
+    @WithTransaction
+    public Uni<Account> keepTaxDetails(String accountId, String country, String vatNumber, boolean vatVerified) {
+        return accounts.update("billingCountry = ?1, vatNumber = ?2, vatVerified = ?3 where id = ?4", country, vatNumber,
+                vatVerified, accountId).flatMap(n -> accounts.findById(accountId));
+    }
+
+    /** Records Stripe's verification of a VAT number; answers the account that has it, or null when none has. */
+    @WithTransaction
+    public Uni<Account> vatVerified(String customerId, String vatNumber, boolean verified) {
+        return accounts.update("vatVerified = ?1 where stripeCustomer = ?2 and vatNumber = ?3", verified, customerId, vatNumber)
+                .flatMap(n -> n == 0 ? Uni.createFrom().nullItem()
+                        : accounts.find("stripeCustomer", customerId).firstResult());
+    }
+
+    /** The subscriptions of the account's devices that have one and have not ended. */
+    @WithSession
+    public Uni<List<String>> subscriptionsOf(String accountId) {
+        return devices.find("accountId = ?1 and subscriptionId is not null and billingStatus != ?2", accountId,
+                BillingStatus.canceled).list().map(list -> list.stream().map(d -> d.subscriptionId).distinct().toList());
+    }
+
+    /** The account's billed devices (with a billing status), oldest first. */
+    @WithSession
+    public Uni<List<Device>> billedDevicesOf(String accountId) {
+        return devices.find("accountId = ?1 and billingStatus is not null", Sort.by("createdAt").and("id"), accountId).list();
     }
 
     @WithSession

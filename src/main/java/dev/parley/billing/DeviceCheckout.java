@@ -20,11 +20,14 @@ public class DeviceCheckout implements DevicePurchases {
     private final BillingConfig config;
     private final BillingGateway gateway;
     private final BillingRecords records;
+    private final CustomerTaxes taxes;
     /** Price ids by lookup key: prices never change under a key, so one look-up per process is enough. */
     private final Map<String, String> prices = new ConcurrentHashMap<>();
 
-    public DeviceCheckout(BillingConfig config, BillingGateway gateway, BillingRecords records) {
+    public DeviceCheckout(BillingConfig config, BillingGateway gateway, BillingRecords records,
+                          CustomerTaxes taxes) {
         this.config = config;
+        this.taxes = taxes;
         this.gateway = gateway;
         this.records = records;
     }
@@ -36,10 +39,13 @@ public class DeviceCheckout implements DevicePurchases {
 
     @Override
     public Uni<Device> startPurchase(Device device) {
-        return customerOf(device.accountId).flatMap(customer -> records.plan(device.plan).flatMap(plan -> {
-            BillingGateway.PlanPrice price = new BillingGateway.PlanPrice(plan.name, plan.monthlyPrice, plan.currency);
-            return Blocking.offLoop(() -> gateway.startCheckout(customer, priceId(price), device.id, config.checkoutReturnUrl()));
-        })).flatMap(checkout -> records.keepCheckout(device.id, checkout.url()));
+        return customerOf(device.accountId).flatMap(customer -> records.account(device.accountId)
+                .flatMap(account -> records.plan(device.plan).flatMap(plan -> {
+                    BillingGateway.PlanPrice price = new BillingGateway.PlanPrice(plan.name, plan.monthlyPrice, plan.currency);
+                    // The first invoice carries the customer's VAT as later ones do (CustomerTaxes).
+                    return Blocking.offLoop(() -> gateway.startCheckout(customer, priceId(price), device.id,
+                            config.checkoutReturnUrl(), taxes.taxRatesFor(account)));
+                }))).flatMap(checkout -> records.keepCheckout(device.id, checkout.url()));
     }
 
     /** The account's Stripe customer, created on its first paid device. */

@@ -27,10 +27,12 @@ public class StripeWebhookResource {
     private final BillingGateway gateway;
     private final BillingRecords records;
     private final SubscriptionSync sync;
+    private final CustomerTaxes taxes;
     private final Clock clock;
 
     public StripeWebhookResource(BillingConfig config, BillingGateway gateway, BillingRecords records, SubscriptionSync sync,
-                                 Clock clock) {
+                                 CustomerTaxes taxes, Clock clock) {
+        this.taxes = taxes;
         this.config = config;
         this.gateway = gateway;
         this.records = records;
@@ -59,6 +61,10 @@ public class StripeWebhookResource {
             return Map.of("received", true, "duplicate", true);
         }
         sync.handle(event);
+        if (("customer.tax_id.created".equals(event.type()) || "customer.tax_id.updated".equals(event.type()))
+                && event.objectId() != null) {
+            taxes.taxIdChanged(event.objectId());
+        }
         Blocking.onContext(() -> records.recordEvent(event.id(), event.type(), clock.instant()));
         return Map.of("received", true);
     }

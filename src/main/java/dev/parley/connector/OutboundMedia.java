@@ -2,6 +2,7 @@ package dev.parley.connector;
 
 import dev.parley.common.Blocking;
 import dev.parley.common.MessageContent;
+import dev.parley.device.DevicePurchases;
 import dev.parley.driver.OutboundMessage;
 import dev.parley.driver.SendResult;
 import dev.parley.inbound.InboundStore;
@@ -22,7 +23,8 @@ import java.util.function.Function;
  * Hands a claimed message to the driver, a media message with its stored file copied to a temporary local file
  * (engines send from storage, never from a URL; the Baileys sidecar reads a path). A file deleted or expired
  * before sending fails the message permanently; a store failure is a temporary failure. Sent media messages
- * count as {@code media} in the device's usage.
+ * count as {@code media} in the device's usage; with billing on every sent message counts as {@code sent} too (its
+ * overage is charged), in the same write.
  */
 @ApplicationScoped
 public class OutboundMedia {
@@ -35,11 +37,14 @@ public class OutboundMedia {
     private final MessageMedia media;
     private final InboundStore usage;
     private final Clock clock;
+    /** Billing on: sends are counted for overage (off, the default, keeps one store write per send fewer). */
+    private final boolean countSends;
 
-    public OutboundMedia(MessageMedia media, InboundStore usage, Clock clock) {
+    public OutboundMedia(MessageMedia media, InboundStore usage, Clock clock, DevicePurchases purchases) {
         this.media = media;
         this.usage = usage;
         this.clock = clock;
+        this.countSends = purchases.required();
     }
 
     /** Sends {@code record} through {@code driver}, with its media file in place when it has one. */
@@ -47,7 +52,11 @@ public class OutboundMedia {
         MessageContent content = record.content();
         MessageContent.Media m = content.media();
         if (m == null || m.file() == null) {
-            return driver.apply(message(record, content));
+            SendResult result = driver.apply(message(record, content));
+            if (countSends && result instanceof SendResult.Sent) {
+                count(record, false);
+            }
+            return result;
         }
         Path local;
         try (InputStream bytes = media.open(record.accountId(), m.file())) {
@@ -64,7 +73,7 @@ public class OutboundMedia {
             SendResult result = driver.apply(message(record, new MessageContent(content.kind(), content.text(),
                     content.link(), m.at(local.toUri().toString()), content.location())));
             if (result instanceof SendResult.Sent) {
-                countMedia(record);
+                count(record, true);
             }
             return result;
         } finally {
@@ -92,12 +101,13 @@ public class OutboundMedia {
         }
     }
 
-    private void countMedia(MessageRecord record) {
+    private void count(MessageRecord record, boolean isMedia) {
         try {
-            Blocking.await(usage.countMedia(record.deviceId(), clock.instant()));
+            Blocking.await(countSends ? usage.countSent(record.deviceId(), clock.instant(), isMedia)
+                    : usage.countMedia(record.deviceId(), clock.instant()));
         } catch (RuntimeException e) {
             // Usage is a report, not a gate: the send stands.
-            LOG.warnf("Could not count media message=%s device=%s: %s", record.id(), record.deviceId(), e.toString());
+            LOG.warnf("Could not count message=%s device=%s: %s", record.id(), record.deviceId(), e.toString());
         }
     }
 

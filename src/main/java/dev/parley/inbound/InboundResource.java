@@ -13,13 +13,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
-import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 
-/** A device's incoming messages, chats and usage counters. */
+/** A device's incoming messages and chats (its usage counters are served by billing's UsageResource). */
 @Path("/v1/devices/{device}")
 @Produces(MediaType.APPLICATION_JSON)
 public class InboundResource {
@@ -27,13 +26,11 @@ public class InboundResource {
     private final InboundStore store;
     private final DeviceService devices;
     private final Caller caller;
-    private final Clock clock;
 
-    public InboundResource(InboundStore store, DeviceService devices, Caller caller, Clock clock) {
+    public InboundResource(InboundStore store, DeviceService devices, Caller caller) {
         this.store = store;
         this.devices = devices;
         this.caller = caller;
-        this.clock = clock;
     }
 
     /** Newest first; {@code before} (ISO-8601) pages back in time. */
@@ -77,12 +74,5 @@ public class InboundResource {
                     ? Cursors.encode(page.getLast().lastMessageAt().toString(), page.getLast().chat()) : null;
             return new ChatPage(page, next);
         });
-    }
-
-    /** This month's counters; {@code inboundHidden} counts messages received on a plan without incoming. */
-    @GET
-    @Path("usage")
-    public Uni<InboundStore.Usage> usage(@PathParam("device") String device) {
-        return devices.get(caller.accountId(), device).flatMap(d -> store.usage(d.id, clock.instant()));
     }
 }

@@ -32,8 +32,11 @@ public class InboundStore {
         this.tables = tables;
     }
 
-    /** Monthly counters of a device: incoming messages shown and hidden, media messages sent. */
-    public record Usage(String period, long inbound, long inboundHidden, long media) {
+    /**
+     * Monthly counters of a device: incoming messages shown and hidden, media messages sent, and all messages sent
+     * ({@code sent}, counted only while billing is on: it prices overage).
+     */
+    public record Usage(String period, long inbound, long inboundHidden, long media, long sent) {
     }
 
     public Uni<Void> insert(InboundMessage m) {
@@ -135,6 +138,16 @@ public class InboundStore {
         return count(deviceId, at, "media");
     }
 
+    /** Counts one message the device sent (and, if {@code media}, one media message) in one write. */
+    public Uni<Void> countSent(String deviceId, Instant at, boolean media) {
+        String period = YearMonth.from(at.atZone(ZoneOffset.UTC)).toString();
+        return Uni.createFrom().completionStage(() -> dynamo.updateItem(b -> b.tableName(tables.usage())
+                        .key(Map.of("deviceId", s(deviceId), "period", s(period)))
+                        .updateExpression(media ? "ADD sent :one, media :one" : "ADD sent :one")
+                        .expressionAttributeValues(Map.of(":one", n(1)))))
+                .replaceWithVoid();
+    }
+
     private Uni<Void> count(String deviceId, Instant at, String counter) {
         String period = YearMonth.from(at.atZone(ZoneOffset.UTC)).toString();
         return Uni.createFrom().completionStage(() -> dynamo.updateItem(b -> b.tableName(tables.usage())
@@ -146,11 +159,16 @@ public class InboundStore {
     }
 
     public Uni<Usage> usage(String deviceId, Instant at) {
-        String period = YearMonth.from(at.atZone(ZoneOffset.UTC)).toString();
+        return usage(deviceId, YearMonth.from(at.atZone(ZoneOffset.UTC)));
+    }
+
+    /** The counters of a device in one month (UTC). */
+    public Uni<Usage> usage(String deviceId, YearMonth month) {
+        String period = month.toString();
         return Uni.createFrom().completionStage(() -> dynamo.getItem(b -> b.tableName(tables.usage())
                         .key(Map.of("deviceId", s(deviceId), "period", s(period))).consistentRead(true)))
                 .map(r -> new Usage(period, number(r.item(), "inbound"), number(r.item(), "inboundHidden"),
-                        number(r.item(), "media")));
+                        number(r.item(), "media"), number(r.item(), "sent")));
     }
 
     private static long number(Map<String, AttributeValue> item, String name) {

@@ -68,11 +68,15 @@ class StripeEmulatorFidelityTest {
         JsonNode invoiceItem = post("/v1/invoiceitems", form("customer", id(customer), "subscription", id(subscription),
                 "quantity", "25", "unit_amount_decimal", "1", "description", "overage"), null);
         JsonNode event = get("/v1/events?type=checkout.session.completed&limit=1").get("data").get(0);
+        JsonNode taxIdAgain = get("/v1/tax_ids/" + id(taxId));
+        JsonNode exempt = post("/v1/customers/" + id(customer), form("tax_exempt", "reverse", "address[country]", "ES"), null);
         JsonNode endpoint = post("/v1/webhook_endpoints", form("url", "http://127.0.0.1:9/none", "enabled_events[]", "*"), null);
 
         assertShape("test_helpers.test_clock", clock);
         assertShape("customer", customer);
         assertShape("tax_id", taxId);
+        assertShape("tax_id", taxIdAgain);
+        assertShape("customer", exempt);
         assertShape("price", price);
         assertShape("product", product);
         assertShape("tax_rate", rate);
@@ -89,6 +93,9 @@ class StripeEmulatorFidelityTest {
         assertThat(invoice.get("total").asLong()).isEqualTo(1900 + 399);
         assertThat(invoiceItem.get("amount").asLong()).isEqualTo(25);
         assertThat(subscription.get("metadata").get("device").asText()).isEqualTo("dev-1");
+        assertThat(taxIdAgain.get("verification").get("status").asText()).isEqualTo("verified");
+        assertThat(exempt.get("tax_exempt").asText()).isEqualTo("reverse");
+        assertThat(exempt.get("address").get("country").asText()).isEqualTo("ES");
     }
 
     @Test

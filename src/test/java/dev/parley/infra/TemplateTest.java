@@ -246,6 +246,63 @@ class TemplateTest {
         assertNoProblems("job functions and JobHandlers disagree", problems);
     }
 
+    @Test
+    void billingReadsStripesSecretsFromSecretsManagerAndItsJobRunsDaily() {
+        Template template = Template.of(raw(), Map.of());
+        List<String> problems = new ArrayList<>();
+        Map<String, Object> resources = asMap(raw().get("Resources"), "Resources");
+        for (String secret : List.of("StripeApiKeySecret", "StripeWebhookSecret")) {
+            if (!(resources.get(secret) instanceof Map<?, ?> body) || !"AWS::SecretsManager::Secret".equals(body.get("Type"))) {
+                problems.add(secret + " is not an AWS::SecretsManager::Secret");
+            }
+        }
+        Map<String, Map<String, String>> expected = Map.of(
+                "ApiFunction", Map.of("PARLEY_BILLING_STRIPE_API_KEY", "StripeApiKeySecret",
+                        "PARLEY_BILLING_STRIPE_WEBHOOK_SECRET", "StripeWebhookSecret"),
+                "BillingProrationFunction", Map.of("PARLEY_BILLING_STRIPE_API_KEY", "StripeApiKeySecret"));
+        expected.forEach((function, variables) -> {
+            Map<String, Object> env = rawEnvironment(resources, function);
+            variables.forEach((variable, secret) -> {
+                Object value = env.get(variable);
+                String reference = "{{resolve:secretsmanager:${" + secret + "}}}";
+                if (!(value instanceof Map<?, ?> sub) || !reference.equals(sub.get("Fn::Sub"))) {
+                    problems.add(function + " sets " + variable + " to " + value + ", not !Sub '" + reference + "'");
+                }
+            });
+            if (!Map.of("Ref", "BillingEnabled").equals(env.get("PARLEY_BILLING_ENABLED"))) {
+                problems.add(function + " does not take PARLEY_BILLING_ENABLED from the BillingEnabled parameter");
+            }
+        });
+        // No Stripe secret is inline anywhere: every PARLEY_BILLING_STRIPE_* value is a dynamic reference.
+        functions(template).keySet().forEach(id -> rawEnvironment(resources, id).forEach((variable, value) -> {
+            if (variable.startsWith("PARLEY_BILLING_STRIPE_") && !String.valueOf(value).contains("{{resolve:secretsmanager:")) {
+                problems.add(id + " sets " + variable + " inline");
+            }
+        }));
+        String job = functions(template).keySet().stream()
+                .filter(id -> JobHandlers.BILLING_PRORATION.equals(functionEnvironment(template, id).get("QUARKUS_LAMBDA_HANDLER")))
+                .findFirst().orElse(null);
+        if (job == null) {
+            problems.add("no function runs " + JobHandlers.BILLING_PRORATION);
+        } else if (schedules(properties(template, job)).stream()
+                .noneMatch(s -> s.equals("rate(1 day)") || s.matches("cron\\(\\d+ \\d+ \\* \\* \\? \\*\\)"))) {
+            problems.add(job + " is not scheduled once a day: " + schedules(properties(template, job)));
+        }
+        assertNoProblems("billing's secrets and job in template.yaml", problems);
+    }
+
+    /** A function's own environment variables as written (tags unresolved). */
+    private static Map<String, Object> rawEnvironment(Map<String, Object> resources, String function) {
+        Map<String, Object> body = asMap(resources.get(function), function);
+        Map<String, Object> properties = asMap(body.get("Properties"), function);
+        if (properties.get("Environment") instanceof Map<?, ?> environment && environment.get("Variables") instanceof Map<?, ?> v) {
+            Map<String, Object> variables = new LinkedHashMap<>();
+            v.forEach((k, value) -> variables.put(String.valueOf(k), value));
+            return variables;
+        }
+        return Map.of();
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("scenarios")
     void functionsRunOnTheRuntimeTheirZipIsBuiltFor(Scenario scenario) {
@@ -450,6 +507,9 @@ class TemplateTest {
             // A function of this job alone runs nothing else: it touches the queues only.
             deadLetterQueues(needs, config, aws, DEAD_LETTER_CALLS, "jobs: DeadLetterRedriveJob reads dead letters");
             queues(needs, config, aws, QUEUE_SEND_CALLS, "jobs: DeadLetterRedriveJob sends them back");
+        } else if (roles.contains("jobs") && JobHandlers.BILLING_PRORATION.equals(handler)) {
+            // Its data is in PostgreSQL and Stripe; of DynamoDB it reads the usage counters only.
+            table(needs, definitions, tables.usage(), USAGE_READ_CALLS, "jobs: BillingProrationJob reads usage");
         } else if (roles.contains("jobs")) {
             table(needs, definitions, tables.messages(), MESSAGE_TABLE_CALLS, "jobs: MessageStore");
             table(needs, definitions, tables.events(), EVENTS_READ_CALLS, "jobs: EventOutbox (expiry events, webhooks)");

@@ -5,7 +5,9 @@ import com.stripe.exception.EventDataObjectDeserializationException;
 import com.stripe.exception.InvalidRequestException;
 import com.stripe.exception.SignatureVerificationException;
 import com.stripe.exception.StripeException;
+import com.stripe.model.HasId;
 import com.stripe.model.Price;
+import com.stripe.model.StripeCollection;
 import com.stripe.model.StripeObject;
 import com.stripe.model.SubscriptionItem;
 import com.stripe.model.checkout.Session;
@@ -25,16 +27,22 @@ import dev.parley.billing.BillingFailure;
 import dev.parley.billing.BillingGateway;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** {@link BillingGateway} over stripe-java's {@link StripeClient}: the only class that speaks Stripe's types. */
+/**
+ * {@link BillingGateway} over stripe-java's {@link StripeClient}: with {@link StripeInvoicing} (its invoicing part), the
+ * only classes that speak Stripe's types.
+ */
 @ApplicationScoped
 public class StripeBillingGateway implements BillingGateway {
 
     private final StripeClient stripe;
+    private final StripeInvoicing invoicing;
     private final BillingConfig config;
     private final Clock clock;
 
@@ -46,6 +54,7 @@ public class StripeBillingGateway implements BillingGateway {
                 .setApiBase(config.stripe().apiBase())
                 .setMaxNetworkRetries(config.stripe().maxRetries())
                 .build();
+        this.invoicing = new StripeInvoicing(stripe);
     }
 
     @Override
@@ -125,7 +134,8 @@ public class StripeBillingGateway implements BillingGateway {
     }
 
     @Override
-    public Checkout startCheckout(String customerId, String priceId, String deviceId, String returnUrl) {
+    public Checkout startCheckout(String customerId, String priceId, String deviceId, String returnUrl,
+                                  List<String> taxRateIds) {
         return call(() -> {
             Session session = stripe.v1().checkout().sessions().create(SessionCreateParams.builder()
                     .setMode(SessionCreateParams.Mode.SUBSCRIPTION)
@@ -136,7 +146,7 @@ public class StripeBillingGateway implements BillingGateway {
                     .setCancelUrl(returnUrl + "?device=" + deviceId + "&checkout=cancel")
                     .putMetadata("device", deviceId)
                     .setSubscriptionData(SessionCreateParams.SubscriptionData.builder()
-                            .putMetadata("device", deviceId).build())
+                            .putMetadata("device", deviceId).addAllDefaultTaxRate(taxRateIds).build())
                     .build(), key("checkout-" + deviceId));
             return new Checkout(session.getId(), session.getUrl());
         });
@@ -166,6 +176,50 @@ public class StripeBillingGateway implements BillingGateway {
     public void cancelNow(String subscriptionId) {
         call(() -> stripe.v1().subscriptions().cancel(subscriptionId, SubscriptionCancelParams.builder()
                 .setProrate(false).build(), key("cancel-now-" + subscriptionId)));
+    }
+
+    @Override
+    public void updateCustomer(String customerId, Address address, String taxExempt) {
+        invoicing.updateCustomer(customerId, address, taxExempt);
+    }
+
+    @Override
+    public TaxId addVatNumber(String customerId, String value) {
+        return invoicing.addVatNumber(customerId, value);
+    }
+
+    @Override
+    public TaxId taxId(String taxIdId) {
+        return invoicing.taxId(taxIdId);
+    }
+
+    @Override
+    public String taxRateFor(String country, BigDecimal percentage) {
+        return invoicing.taxRateFor(country, percentage);
+    }
+
+    @Override
+    public void setTaxRates(String subscriptionId, List<String> taxRateIds) {
+        invoicing.setTaxRates(subscriptionId, taxRateIds);
+    }
+
+    @Override
+    public Preview upcoming(String customerId, String subscriptionId) {
+        return call(() -> {
+            com.stripe.model.Invoice preview = stripe.v1().invoices().createPreview(InvoiceCreatePreviewParams.builder()
+                    .setCustomer(customerId).setSubscription(subscriptionId).build());
+            return new Preview(nz(preview.getTotal()), nz(preview.getAmountDue()), preview.getCurrency());
+        });
+    }
+
+    @Override
+    public long overageInvoiced(String customerId, String deviceId, String period) {
+        return invoicing.overageInvoiced(customerId, deviceId, period);
+    }
+
+    @Override
+    public boolean addOverage(OverageCharge charge) {
+        return invoicing.addOverage(charge);
     }
 
     @Override
@@ -235,16 +289,16 @@ public class StripeBillingGateway implements BillingGateway {
                 Boolean.TRUE.equals(s.getCancelAtPeriodEnd()));
     }
 
-    private static RequestOptions key(String idempotencyKey) {
+    static RequestOptions key(String idempotencyKey) {
         return RequestOptions.builder().setIdempotencyKey(idempotencyKey).build();
     }
 
-    private static long nz(Long value) {
+    static long nz(Long value) {
         return value == null ? 0 : value;
     }
 
     /** A Stripe call whose failures become {@link BillingFailure} (the API answers 503/502). */
-    private static <T> T call(StripeCall<T> call) {
+    static <T> T call(StripeCall<T> call) {
         try {
             return call.run();
         } catch (StripeException e) {
@@ -252,8 +306,27 @@ public class StripeBillingGateway implements BillingGateway {
         }
     }
 
+    /** Every object of a Stripe list, page after page ({@code after}: null for the first page). */
+    static <T extends HasId> List<T> all(PageCall<T> page) throws StripeException {
+        List<T> all = new ArrayList<>();
+        String after = null;
+        while (true) {
+            StripeCollection<T> got = page.fetch(after);
+            all.addAll(got.getData());
+            if (!Boolean.TRUE.equals(got.getHasMore()) || got.getData().isEmpty()) {
+                return all;
+            }
+            after = got.getData().getLast().getId();
+        }
+    }
+
     @FunctionalInterface
-    private interface StripeCall<T> {
+    interface PageCall<T extends HasId> {
+        StripeCollection<T> fetch(String after) throws StripeException;
+    }
+
+    @FunctionalInterface
+    interface StripeCall<T> {
         T run() throws StripeException;
     }
 }

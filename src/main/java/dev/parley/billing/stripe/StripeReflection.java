@@ -4,7 +4,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * The stripe-java classes Parley reads and writes, registered for reflection: stripe-java (de)serializes them with
- * Gson by reflection and ships no native-image metadata, so a native executable needs them listed.
+ * Gson by reflection and ships no native-image metadata, so a native executable needs them listed (nested classes
+ * included).
  */
 @RegisterForReflection(ignoreNested = false, classNames = {
         "com.stripe.model.Customer", "com.stripe.model.Customer$InvoiceSettings", "com.stripe.model.Address",
@@ -16,7 +17,13 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         "com.stripe.model.InvoiceCollection", "com.stripe.model.InvoiceLineItem", "com.stripe.model.InvoiceLineItemCollection",
         "com.stripe.model.InvoiceItem", "com.stripe.model.Event", "com.stripe.model.Event$Data",
         "com.stripe.model.Event$Request", "com.stripe.model.StripeError", "com.stripe.model.checkout.Session",
-        "com.stripe.model.testhelpers.TestClock", "com.stripe.model.StripeCollection"
+        "com.stripe.model.testhelpers.TestClock", "com.stripe.model.StripeCollection",
+        // Request parameters are turned into form fields through Gson too (ApiRequestParams).
+        "com.stripe.param.InvoiceItemCreateParams", "com.stripe.param.InvoiceItemListParams",
+        "com.stripe.param.CustomerUpdateParams", "com.stripe.param.CustomerTaxIdCreateParams",
+        "com.stripe.param.TaxRateCreateParams", "com.stripe.param.TaxRateListParams",
+        "com.stripe.param.SubscriptionUpdateParams", "com.stripe.param.InvoiceCreatePreviewParams",
+        "com.stripe.param.checkout.SessionCreateParams", "com.stripe.param.common.EmptyParam"
 })
 public final class StripeReflection {
 

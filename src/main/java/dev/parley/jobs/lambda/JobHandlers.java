@@ -10,8 +10,9 @@ public final class JobHandlers {
     public static final String WEBHOOK_DISPATCH = "webhook-dispatch";
     public static final String DEAD_LETTER_REDRIVE = "dead-letter-redrive";
     public static final String FILE_CLEANUP = "file-cleanup";
+    public static final String BILLING_PRORATION = "billing-proration";
     public static final List<String> ALL = List.of(SCHEDULE_PROMOTION, QUEUE_REPAIR, WEBHOOK_DISPATCH,
-            DEAD_LETTER_REDRIVE, FILE_CLEANUP);
+            DEAD_LETTER_REDRIVE, FILE_CLEANUP, BILLING_PRORATION);
 
     private JobHandlers() {
     }
