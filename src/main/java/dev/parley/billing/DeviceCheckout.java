@@ -42,6 +42,18 @@ public class DeviceCheckout implements DevicePurchases {
         })).flatMap(checkout -> records.keepCheckout(device.id, checkout.url()));
     }
 
+    /** Removing a paid device ends its subscription now, without refund (Stripe's cancel with prorate=false). */
+    @Override
+    public Uni<Void> endPurchase(Device device) {
+        if (device.subscriptionId == null || device.billingStatus == dev.parley.device.BillingStatus.canceled) {
+            return Uni.createFrom().voidItem();
+        }
+        return Blocking.offLoop(() -> {
+            gateway.cancelNow(device.subscriptionId);
+            return null;
+        }).replaceWithVoid();
+    }
+
     /** The account's Stripe customer, created on its first paid device. */
     public Uni<String> customerOf(String accountId) {
         return records.account(accountId).flatMap(account -> {

@@ -6,7 +6,6 @@ import dev.parley.device.Device;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -21,12 +20,12 @@ public class SubscriptionSync {
 
     private final BillingGateway gateway;
     private final BillingRecords records;
-    private final Clock clock;
+    private final PaymentFailures payments;
 
-    public SubscriptionSync(BillingGateway gateway, BillingRecords records, Clock clock) {
+    public SubscriptionSync(BillingGateway gateway, BillingRecords records, PaymentFailures payments) {
         this.gateway = gateway;
         this.records = records;
-        this.clock = clock;
+        this.payments = payments;
     }
 
     /** Handles a verified event on a worker thread: re-reads its subscription and applies it to the device. */
@@ -47,7 +46,7 @@ public class SubscriptionSync {
         }
         BillingStatus status = statusOf(sub, device);
         Instant failedAt = status == BillingStatus.past_due || status == BillingStatus.suspended
-                ? (device.paymentFailedAt != null ? device.paymentFailedAt : clock.instant()) : null;
+                ? payments.failed(device, sub.customer()) : null;
         Blocking.onContext(() -> records.applySubscription(device.id, sub.id(), status, sub.periodEnd(), failedAt,
                 sub.plan(), sub.periodStart()));
         if (status != device.billingStatus) {

@@ -1,17 +1,24 @@
 package dev.parley.billing;
 
+import dev.parley.support.GreenMailResource;
 import io.quarkus.test.junit.QuarkusTestProfile;
 
+import java.util.List;
 import java.util.Map;
 
 /**
- * Billing on, against the Stripe emulator that scripts/services.sh started (STRIPE_EMULATOR_URL). Every billing
- * test shares this one profile, so the application starts once for all of them.
+ * Billing on, against the Stripe emulator that scripts/services.sh started (STRIPE_EMULATOR_URL), emailing owners
+ * through GreenMail. Every billing test shares this one profile, so the application starts once for all of them.
  */
 public class BillingProfile implements QuarkusTestProfile {
 
     /** 00:00 UTC on 1 April: a subscription bought then has a 30-day first period. */
     static final java.time.Instant START = java.time.Instant.parse("2026-04-01T00:00:00Z");
+
+    @Override
+    public List<TestResourceEntry> testResources() {
+        return List.of(new TestResourceEntry(GreenMailResource.class));
+    }
 
     @Override
     public Map<String, String> getConfigOverrides() {
