@@ -16,6 +16,7 @@ import java.util.Map;
 import static dev.parley.billing.BillingFlows.advance;
 import static dev.parley.billing.BillingFlows.assertBilling;
 import static dev.parley.billing.BillingFlows.awaitBilling;
+import static dev.parley.billing.BillingFlows.awaitSent;
 import static dev.parley.billing.BillingFlows.buyDevice;
 import static dev.parley.billing.BillingFlows.customerOf;
 import static dev.parley.billing.BillingFlows.send;
@@ -109,11 +110,6 @@ class CancelAndRemoveTest {
         given().header("Token", tenant.token()).get("/v1/devices/" + device).then().statusCode(404);
         Api.awaitStatus(tenant.token(), waiting, "failed", TIMEOUT)
                 .then().body("failureReason", equalTo("The device was deleted before the message was sent"));
-    }
-
-    private static void awaitSent(String token, String id) {
-        Api.await(() -> List.of("sent", "delivered", "read").contains(Api.message(token, id).<String>path("status"))
-                ? true : null, TIMEOUT, () -> "message " + id + " to be sent");
     }
 
     private static List<String> failedEvents(String token) {
