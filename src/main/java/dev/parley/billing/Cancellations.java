@@ -24,11 +24,13 @@ public class Cancellations {
     private final BillingConfig config;
     private final BillingGateway gateway;
     private final DeviceService devices;
+    private final AggregationRecords aggregation;
 
-    public Cancellations(BillingConfig config, BillingGateway gateway, DeviceService devices) {
+    public Cancellations(BillingConfig config, BillingGateway gateway, DeviceService devices, AggregationRecords aggregation) {
         this.config = config;
         this.gateway = gateway;
         this.devices = devices;
+        this.aggregation = aggregation;
     }
 
     /** Cancels the device's subscription at its period end (on a worker thread); cancelling again changes nothing. */
@@ -42,6 +44,10 @@ public class Cancellations {
                 || device.billingStatus == BillingStatus.pending_payment) {
             throw new ApiException(409, "billing", "Only a paid device is cancelled; this one is " + device.billingStatus
                     + " (remove it with DELETE /v1/devices/" + deviceId + ")", "device");
+        }
+        if (device.subscriptionId.equals(Blocking.onContext(() -> aggregation.aggregated(accountId)))) {
+            throw new ApiException(409, "billing", "The device is billed by its account's aggregated subscription;"
+                    + " remove it with DELETE /v1/devices/" + deviceId + " (no refund)", "device");
         }
         BillingGateway.Subscription sub = gateway.cancelAtPeriodEnd(device.subscriptionId);
         return new Cancellation(device.id, sub.cancelAtPeriodEnd(), sub.periodEnd());

@@ -20,13 +20,15 @@ public class DeviceCheckout implements DevicePurchases {
     private final BillingConfig config;
     private final BillingGateway gateway;
     private final BillingRecords records;
+    private final Aggregation aggregation;
     /** Price ids by lookup key: prices never change under a key, so one look-up per process is enough. */
     private final Map<String, String> prices = new ConcurrentHashMap<>();
 
-    public DeviceCheckout(BillingConfig config, BillingGateway gateway, BillingRecords records) {
+    public DeviceCheckout(BillingConfig config, BillingGateway gateway, BillingRecords records, Aggregation aggregation) {
         this.config = config;
         this.gateway = gateway;
         this.records = records;
+        this.aggregation = aggregation;
     }
 
     @Override
@@ -42,14 +44,19 @@ public class DeviceCheckout implements DevicePurchases {
         })).flatMap(checkout -> records.keepCheckout(device.id, checkout.url()));
     }
 
-    /** Removing a paid device ends its subscription now, without refund (Stripe's cancel with prorate=false). */
+    /**
+     * Removing a paid device ends its subscription now, without refund (Stripe's cancel with prorate=false), or takes
+     * it out of the account's aggregated subscription, also without refund.
+     */
     @Override
     public Uni<Void> endPurchase(Device device) {
         if (device.subscriptionId == null || device.billingStatus == dev.parley.device.BillingStatus.canceled) {
             return Uni.createFrom().voidItem();
         }
         return Blocking.offLoop(() -> {
-            gateway.cancelNow(device.subscriptionId);
+            if (!aggregation.removeFromAggregated(device)) {
+                gateway.cancelNow(device.subscriptionId);
+            }
             return null;
         }).replaceWithVoid();
     }
