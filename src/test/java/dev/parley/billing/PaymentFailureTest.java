@@ -78,11 +78,18 @@ class PaymentFailureTest {
         // Past the 3 days: suspended. Messages are still accepted, and held.
         advance(customer, BillingProfile.START.plus(Duration.ofDays(33)).plus(Duration.ofHours(2)));
         awaitBilling(tenant.token(), device, "suspended");
-        List<String> held = List.of(
-                Api.send(tenant.token(), Map.of("phone", TO, "message", "held 1", "device", device)),
+        // The connector learns of the suspension at its next device refresh: until a message of it is held, one
+        // sent meanwhile may still go out (nothing is lost either way).
+        String firstHeld = Api.await(() -> {
+            String probe = Api.send(tenant.token(), Map.of("phone", TO, "message", "held 1", "device", device));
+            Api.await(() -> isHeld(device, probe) || !"queued".equals(Api.message(tenant.token(), probe).path("status"))
+                    ? true : null, TIMEOUT, () -> "message " + probe + " held or sent");
+            return isHeld(device, probe) ? probe : null;
+        }, TIMEOUT, () -> "a message held for the suspended device");
+        List<String> held = List.of(firstHeld,
                 Api.send(tenant.token(), Map.of("phone", TO, "message", "held 2", "device", device)),
                 Api.send(tenant.token(), Map.of("phone", TO, "message", "held 3", "device", device)));
-        Api.await(() -> Blocking.await(store.heldFor(device, 10)).containsAll(held) ? true : null, TIMEOUT,
+        Api.await(() -> Blocking.await(store.heldFor(device, 100)).containsAll(held) ? true : null, TIMEOUT,
                 () -> "messages " + held + " held for the suspended device");
         for (String id : held) {
             Api.message(tenant.token(), id).then().body("status", org.hamcrest.Matchers.equalTo("queued"));
@@ -95,6 +102,10 @@ class PaymentFailureTest {
         StripeEmulator.post("/v1/invoices/" + invoice + "/pay", Map.of("payment_method", "pm_card_visa"));
         awaitBilling(tenant.token(), device, "active");
         held.forEach(id -> awaitSent(tenant.token(), id));
+    }
+
+    private boolean isHeld(String device, String message) {
+        return Blocking.await(store.heldFor(device, 100)).contains(message);
     }
 
     private MimeMessage mailAbout(String device, String subjectWord) {
