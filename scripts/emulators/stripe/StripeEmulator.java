@@ -204,7 +204,8 @@ public class StripeEmulator {
             case "webhook_endpoints/" -> "DELETE".equals(method) ? deleted(id) : get(id, "webhook_endpoint");
             case "checkout/sessions" -> Checkouts.create(this, p);
             case "checkout/sessions/" -> get(id, "checkout.session");
-            case "subscriptions" -> list("subscription", p, o -> matches(o, p, "customer", "status"));
+            case "subscriptions" -> "POST".equals(method) ? Subscriptions.create(this, p)
+                    : list("subscription", p, o -> matches(o, p, "customer", "status"));
             case "subscriptions/" -> "POST".equals(method) ? Subscriptions.update(this, get(id, "subscription"), p)
                     : "DELETE".equals(method) ? Subscriptions.cancel(this, get(id, "subscription"), p) : get(id, "subscription");
             case "subscription_items" -> list("subscription_item", p, o -> matches(o, p, "subscription"));

@@ -44,6 +44,21 @@ final class Subscriptions {
         return sub;
     }
 
+    /** POST /v1/subscriptions: charged at once from the customer's default payment method (or its balance). */
+    static Map<String, Object> create(StripeEmulator e, Map<String, Object> p) {
+        String customer = StripeEmulator.required(p, "customer");
+        e.get(customer, "customer");
+        List<Object> items = StripeEmulator.listOf(p.get("items"));
+        if (items.isEmpty()) {
+            throw StripeEmulator.invalid("items", "Missing required param: items.");
+        }
+        for (Object raw : items) {
+            e.get(StripeEmulator.required(StripeEmulator.map(raw), "price"), "price");
+        }
+        Map<String, Object> metadata = p.get("metadata") == null ? new LinkedHashMap<>() : StripeEmulator.map(p.get("metadata"));
+        return start(e, customer, items, metadata, StripeEmulator.listOf(p.get("default_tax_rates")));
+    }
+
     static Map<String, Object> item(StripeEmulator e, Map<String, Object> sub, String price, long quantity, long start, long end) {
         Map<String, Object> si = e.create("si", "subscription_item", (String) sub.get("customer"));
         si.remove("livemode");
@@ -195,6 +210,19 @@ final class Subscriptions {
             return sub;
         }
         long now = e.now((String) sub.get("customer"));
+        if (Boolean.parseBoolean((String) p.get("prorate")) && now < periodEnd(sub)) {
+            // Credit for the unused time; with invoice_now it is invoiced at once and, negative, goes to the balance.
+            for (Map<String, Object> item : items(sub)) {
+                String price = (String) StripeEmulator.map(item.get("price")).get("id");
+                long quantity = ((Number) item.get("quantity")).longValue();
+                Invoices.pendingItem(e, sub, StripeEmulator.obj("amount", -share(unit(e, price) * quantity, periodStart(sub),
+                        periodEnd(sub), now), "price", price, "quantity", quantity, "description", "Unused time on "
+                        + quantity + " × " + price + " after " + now, "start", now, "end", periodEnd(sub)), true);
+            }
+            if (Boolean.parseBoolean((String) p.get("invoice_now"))) {
+                Invoices.bill(e, sub, "subscription_update", false);
+            }
+        }
         sub.put("status", "canceled");
         sub.put("canceled_at", sub.get("canceled_at") == null ? now : sub.get("canceled_at"));
         sub.put("ended_at", now);

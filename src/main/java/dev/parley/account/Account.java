@@ -30,6 +30,10 @@ public class Account {
     @Column(name = "stripe_customer")
     public String stripeCustomer;
 
+    /** The one subscription paying for all the account's devices once it had more than 20 (billing on); else null. */
+    @Column(name = "aggregated_subscription")
+    public String aggregatedSubscription;
+
     /** ISO 3166-1 alpha-2 country of the billing address; decides VAT. */
     @Column(name = "billing_country")
     public String billingCountry;

@@ -23,6 +23,10 @@ public interface BillingConfig {
     @WithDefault("3d")
     Duration gracePeriod();
 
+    /** How often the jobs role looks for devices whose grace period is over, to suspend them. */
+    @WithDefault("1m")
+    Duration graceCheck();
+
     /** Time on a plan before a downgrade is allowed. */
     @WithDefault("7d")
     Duration downgradeAfter();

@@ -3,6 +3,7 @@ package dev.parley.billing;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -132,6 +133,21 @@ public interface BillingGateway {
 
     /** What the subscription's next invoice comes to now (Stripe's invoice preview). */
     Preview upcoming(String customerId, String subscriptionId);
+    /** Ends the subscription now, crediting its unused time to the customer's balance (invoiced at once, never refunded). */
+    void cancelProrated(String subscriptionId);
+
+    /**
+     * Starts the account's aggregated subscription, charged at once: one item per price id with its quantity, metadata
+     * {@code aggregated} (no device).
+     */
+    Subscription startAggregated(String customerId, String accountId, Map<String, Long> quantities, String idempotencyKey);
+
+    /**
+     * Sets the aggregated subscription's quantity per price id (an absent price's item is removed): prorated from
+     * {@code prorationDate} on the next invoice, or not at all ({@code prorate} false: a removal, no refund).
+     */
+    Subscription setQuantities(String subscriptionId, Map<String, Long> quantities, boolean prorate, Instant prorationDate,
+                               String idempotencyKey);
 
     /** The customer's invoices, newest first (at most {@code limit}). */
     List<Invoice> invoices(String customerId, int limit);

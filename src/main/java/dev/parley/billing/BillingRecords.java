@@ -69,7 +69,8 @@ public class BillingRecords {
                                           Instant paymentFailedAt, String plan, Instant startedAt) {
         return devices.update("planChangedAt = ?1 where id = ?2 and subscriptionId is null", startedAt, deviceId)
                 .flatMap(n -> devices.update("subscriptionId = ?1, billingStatus = ?2, periodEnd = ?3, paymentFailedAt = ?4,"
-                                + " checkoutUrl = null, plan = coalesce(?5, plan) where id = ?6 and billingStatus is not null",
+                                + " checkoutUrl = null, plan = coalesce(?5, plan) where id = ?6 and billingStatus is not null"
+                                + " and (subscriptionId is null or subscriptionId = ?1)",
                         subscriptionId, status, periodEnd, paymentFailedAt, plan, deviceId));
     }
 

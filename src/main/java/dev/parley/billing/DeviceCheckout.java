@@ -21,15 +21,17 @@ public class DeviceCheckout implements DevicePurchases {
     private final BillingGateway gateway;
     private final BillingRecords records;
     private final CustomerTaxes taxes;
+    private final Aggregation aggregation;
     /** Price ids by lookup key: prices never change under a key, so one look-up per process is enough. */
     private final Map<String, String> prices = new ConcurrentHashMap<>();
 
     public DeviceCheckout(BillingConfig config, BillingGateway gateway, BillingRecords records,
-                          CustomerTaxes taxes) {
+                          CustomerTaxes taxes, Aggregation aggregation) {
         this.config = config;
         this.taxes = taxes;
         this.gateway = gateway;
         this.records = records;
+        this.aggregation = aggregation;
     }
 
     @Override
@@ -46,6 +48,23 @@ public class DeviceCheckout implements DevicePurchases {
                     return Blocking.offLoop(() -> gateway.startCheckout(customer, priceId(price), device.id,
                             config.checkoutReturnUrl(), taxes.taxRatesFor(account)));
                 }))).flatMap(checkout -> records.keepCheckout(device.id, checkout.url()));
+    }
+
+    /**
+     * Removing a paid device ends its subscription now, without refund (Stripe's cancel with prorate=false), or takes
+     * it out of the account's aggregated subscription, also without refund.
+     */
+    @Override
+    public Uni<Void> endPurchase(Device device) {
+        if (device.subscriptionId == null || device.billingStatus == dev.parley.device.BillingStatus.canceled) {
+            return Uni.createFrom().voidItem();
+        }
+        return Blocking.offLoop(() -> {
+            if (!aggregation.removeFromAggregated(device)) {
+                gateway.cancelNow(device.subscriptionId);
+            }
+            return null;
+        }).replaceWithVoid();
     }
 
     /** The account's Stripe customer, created on its first paid device. */

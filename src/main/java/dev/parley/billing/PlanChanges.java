@@ -82,6 +82,10 @@ public class PlanChanges {
         String customer = Blocking.onContext(() -> checkout.customerOf(accountId));
         BillingGateway.Subscription sub = gateway.subscription(device.subscriptionId)
                 .orElseThrow(() -> new ApiException(409, "billing", "The device's subscription is gone", "device"));
+        if (sub.deviceId() == null) {
+            throw new ApiException(409, "billing", "The device is billed by its account's aggregated subscription;"
+                    + " its plan does not change on its own yet", "device");
+        }
         Instant now = gateway.now(customer);
         PlanChangeRule.Verdict verdict = PlanChangeRule.check(from.monthlyPrice, to.monthlyPrice,
                 device.planChangedAt == null ? sub.periodStart() : device.planChangedAt, now, config.downgradeAfter());

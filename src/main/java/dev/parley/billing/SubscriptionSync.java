@@ -6,7 +6,6 @@ import dev.parley.device.Device;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -21,12 +20,15 @@ public class SubscriptionSync {
 
     private final BillingGateway gateway;
     private final BillingRecords records;
-    private final Clock clock;
+    private final PaymentFailures payments;
+    private final Aggregation aggregation;
 
-    public SubscriptionSync(BillingGateway gateway, BillingRecords records, Clock clock) {
+    public SubscriptionSync(BillingGateway gateway, BillingRecords records, PaymentFailures payments,
+                            Aggregation aggregation) {
         this.gateway = gateway;
         this.records = records;
-        this.clock = clock;
+        this.payments = payments;
+        this.aggregation = aggregation;
     }
 
     /** Handles a verified event on a worker thread: re-reads its subscription and applies it to the device. */
@@ -36,24 +38,40 @@ public class SubscriptionSync {
             return;
         }
         Optional<BillingGateway.Subscription> found = gateway.subscription(subscriptionId.get());
-        if (found.isEmpty() || found.get().deviceId() == null) {
+        if (found.isEmpty()) {
             return;
         }
         BillingGateway.Subscription sub = found.get();
+        if (sub.deviceId() == null) {
+            // The account's aggregated subscription: its state is every device's it pays for (their plans are Parley's).
+            aggregation.sync(sub, (device, s) -> apply(device, s, null, event));
+            return;
+        }
         Device device = Blocking.onContext(() -> records.deviceOf(sub.customer(), sub.deviceId()));
         if (device == null) {
             // Another deployment's customer, or a device deleted since: nothing of ours to change.
             return;
         }
+        if (device.subscriptionId != null && !device.subscriptionId.equals(sub.id())) {
+            // The device moved to the aggregated subscription: the end of its own is no news.
+            return;
+        }
+        if (apply(device, sub, sub.plan(), event) == BillingStatus.active) {
+            aggregation.paid(device.accountId, sub.customer());
+        }
+    }
+
+    private BillingStatus apply(Device device, BillingGateway.Subscription sub, String plan, BillingGateway.Event event) {
         BillingStatus status = statusOf(sub, device);
         Instant failedAt = status == BillingStatus.past_due || status == BillingStatus.suspended
-                ? (device.paymentFailedAt != null ? device.paymentFailedAt : clock.instant()) : null;
+                ? payments.failed(device, sub.customer()) : null;
         Blocking.onContext(() -> records.applySubscription(device.id, sub.id(), status, sub.periodEnd(), failedAt,
-                sub.plan(), sub.periodStart()));
+                plan, sub.periodStart()));
         if (status != device.billingStatus) {
             LOG.infof("Device %s billing %s -> %s (subscription %s, event %s)", device.id, device.billingStatus, status,
                     sub.id(), event.id());
         }
+        return status;
     }
 
     /** Stripe's subscription status as the device's billing status; a suspension Parley decided stays until paid. */

@@ -60,7 +60,8 @@ public class DeviceAlerts {
         pending.remove(deviceId);
         try {
             Device device = directory.find(deviceId);
-            if (device == null || device.status != DeviceStatus.offline || !directory.markOutageAlerted(deviceId)) {
+            boolean disabled = device != null && device.billingStatus != null && device.billingStatus.ended();
+            if (device == null || disabled || device.status != DeviceStatus.offline || !directory.markOutageAlerted(deviceId)) {
                 return;
             }
             // The notifier reads the account through Hibernate Reactive, which needs a Vert.x context.

@@ -16,13 +16,15 @@ import java.util.concurrent.ExecutorService;
 
 /**
  * A connector's driver sessions, one per device of the shards it owns, reconciled with the devices in
- * PostgreSQL: a new device gets a session, a deleted one loses its session and lane and its held messages
- * fail. Also what the driver last said about each device, and each device's send rate from its plan.
+ * PostgreSQL: a new device gets a session, a deleted one (or one whose subscription ended) loses its session and
+ * lane and its held messages fail. Also what the driver last said about each device, each device's send rate
+ * from its plan, and whether billing holds its messages (suspended until paid).
  */
 final class DeviceSessions {
 
     private static final Logger LOG = Logger.getLogger(DeviceSessions.class);
     static final String DEVICE_DELETED = "The device was deleted before the message was sent";
+    static final String SUBSCRIPTION_ENDED = "subscription ended";
 
     private final WhatsAppDriver driver;
     private final DeviceDirectory directory;
@@ -34,6 +36,8 @@ final class DeviceSessions {
     private final Map<String, DeviceStatus> statuses = new ConcurrentHashMap<>();
     /** Devices whose owner asked to log them out: their logged_out is no news to the owner. */
     private final Set<String> logoutsAsked = ConcurrentHashMap.newKeySet();
+    /** Devices whose subscription ended and whose held messages were failed by this process. */
+    private final Set<String> endedHandled = new HashSet<>();
 
     DeviceSessions(WhatsAppDriver driver, DeviceDirectory directory, HeldMessages held, DeviceLanes lanes,
                    ExecutorService background) {
@@ -49,7 +53,13 @@ final class DeviceSessions {
         List<Device> current = shards.isEmpty() ? List.of() : directory.devicesOfShards(shards);
         Map<String, Plan> plans = directory.plans();
         Set<String> seen = new HashSet<>();
+        Set<String> ended = new HashSet<>();
         for (Device device : current) {
+            if (device.billingStatus != null && device.billingStatus.ended()) {
+                // Disabled: no session; what still waits for it fails below (its lane's entries as strays).
+                ended.add(device.id);
+                continue;
+            }
             seen.add(device.id);
             Plan plan = plans.get(device.plan);
             int rate = plan == null ? 1 : plan.messagesPerMinute;
@@ -62,23 +72,40 @@ final class DeviceSessions {
                 } else {
                     driver.connect(device.id, device.phone);
                 }
-            } else {
-                devices.put(device.id, device);
+            } else if (holdsMessages(devices.put(device.id, device)) && !holdsMessages(device)) {
+                // Paid again after a suspension: what was held for it goes out now, not at the next sweep.
+                background.submit(() -> releaseHeld(device.id));
             }
         }
+        endedHandled.retainAll(ended);
         for (String id : Set.copyOf(devices.keySet())) {
             if (!seen.contains(id)) {
-                // Its entries come back at once and end failed: the device is gone.
+                // Its entries come back at once and end failed: the device is gone or its subscription ended.
                 forget(id, true);
-                background.submit(() -> {
-                    try {
-                        held.failAll(id, DEVICE_DELETED);
-                    } catch (RuntimeException e) {
-                        LOG.warnf(e, "Could not fail the held messages of deleted device=%s", id);
-                    }
-                });
+                if (!ended.contains(id)) {
+                    failHeld(id, DEVICE_DELETED);
+                }
             }
         }
+        for (String id : ended) {
+            if (endedHandled.add(id)) {
+                failHeld(id, SUBSCRIPTION_ENDED);
+            }
+        }
+    }
+
+    private void failHeld(String deviceId, String reason) {
+        background.submit(() -> {
+            try {
+                held.failAll(deviceId, reason);
+            } catch (RuntimeException e) {
+                LOG.warnf(e, "Could not fail the held messages of device=%s (%s)", deviceId, reason);
+            }
+        });
+    }
+
+    private static boolean holdsMessages(Device device) {
+        return device != null && device.billingStatus != null && device.billingStatus.holdsMessages();
     }
 
     /** Ends the sessions and lanes of a shard's devices; {@code handOver} sends waiting entries back at once. */
@@ -103,10 +130,12 @@ final class DeviceSessions {
      * for a full lane is not poured back into SQS every sweep), else at most one lane's worth.
      */
     void releaseHeldOfOnlineDevices() {
-        for (String id : devices.keySet()) {
-            if (isOnline(id) && !lanes.heldMayWait(id)) {
-                held.release(id, lanes.capacityFor(rate(id)));
-            }
+        devices.keySet().forEach(this::releaseHeld);
+    }
+
+    private void releaseHeld(String deviceId) {
+        if (maySend(deviceId) && !lanes.heldMayWait(deviceId)) {
+            held.release(deviceId, lanes.capacityFor(rate(deviceId)));
         }
     }
 
@@ -140,12 +169,13 @@ final class DeviceSessions {
         return logoutsAsked.remove(deviceId);
     }
 
-        boolean hasSession(String deviceId) {
+    boolean hasSession(String deviceId) {
         return devices.containsKey(deviceId);
     }
 
-    boolean isOnline(String deviceId) {
-        return statuses.get(deviceId) == DeviceStatus.online;
+    /** Whether the device's messages go out now: it is online and billing does not hold them (suspended). */
+    boolean maySend(String deviceId) {
+        return statuses.get(deviceId) == DeviceStatus.online && !holdsMessages(devices.get(deviceId));
     }
 
     /** The device's messages per minute, from its plan; 1 until it is known. */

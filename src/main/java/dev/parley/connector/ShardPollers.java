@@ -103,7 +103,7 @@ final class ShardPollers {
             strays.unknownDevice(entry);
             return;
         }
-        lanes.offer(deviceId, entry, priority, sessions.rate(deviceId), () -> sessions.isOnline(deviceId));
+        lanes.offer(deviceId, entry, priority, sessions.rate(deviceId), () -> sessions.maySend(deviceId));
     }
 
     private static void join(Thread thread) {

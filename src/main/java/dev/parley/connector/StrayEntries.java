@@ -31,13 +31,18 @@ final class StrayEntries {
         this.background = background;
     }
 
-    /** An entry for a device without a session here: fails it if the device is gone, else looks again later. */
+    /**
+     * An entry for a device without a session here: fails it if the device is gone or its subscription ended, else
+     * looks again later.
+     */
     void unknownDevice(ReceivedMessage entry) {
         background.submit(() -> {
             try {
                 Device device = directory.find(entry.message().deviceId());
                 if (device == null) {
                     sender.failUnsent(entry, DeviceSessions.DEVICE_DELETED);
+                } else if (device.billingStatus != null && device.billingStatus.ended()) {
+                    sender.failUnsent(entry, DeviceSessions.SUBSCRIPTION_ENDED);
                 } else {
                     queue.retryAfter(entry, recheck);
                 }

@@ -13,4 +13,12 @@ public interface DevicePurchases {
 
     /** Starts paying for a just-created device: sets its checkout URL (and stores it). */
     Uni<Device> startPurchase(Device device);
+
+    /**
+     * Stops paying for a device its owner is deleting, before it is deleted: its subscription ends now, without
+     * refund. A failure leaves the device as it was (the owner tries again), so nobody pays for a deleted device.
+     */
+    default Uni<Void> endPurchase(Device device) {
+        return Uni.createFrom().voidItem();
+    }
 }

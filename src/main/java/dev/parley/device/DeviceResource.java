@@ -116,6 +116,9 @@ public class DeviceResource {
     @DELETE
     @Path("{id}")
     public Uni<Void> delete(@PathParam("id") String id) {
-        return devices.delete(caller.accountId(), id);
+        String account = caller.accountId();
+        return devices.get(account, id)
+                .flatMap(device -> device.billingStatus == null ? Uni.createFrom().voidItem() : purchases.endPurchase(device))
+                .flatMap(ended -> devices.delete(account, id));
     }
 }

@@ -121,7 +121,10 @@ public class DeviceService {
         });
     }
 
-    /** Refuses a device that may not send because of billing (unpaid, suspended or ended), naming billing. */
+    /**
+     * Refuses a device that may not send because of billing (unpaid or ended), naming billing; a suspended device's
+     * messages are accepted and wait until it is paid.
+     */
     public static void requireSendable(Device device, String field) {
         if (device.billingStatus != null && device.billingStatus.blocksSending()) {
             throw new ApiException(403, "billing", "Device " + device.id + " cannot send: its billing status is "

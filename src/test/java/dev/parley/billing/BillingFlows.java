@@ -55,6 +55,12 @@ final class BillingFlows {
                 .body(Map.of("phone", "+447911123457", "message", "hello", "device", device)).post("/v1/messages");
     }
 
+    /** Waits until the message went out (sent, or already delivered or read). */
+    static void awaitSent(String token, String id) {
+        await().atMost(WEBHOOK_WAIT).pollInterval(Duration.ofMillis(100)).until(() ->
+                java.util.List.of("sent", "delivered", "read").contains(dev.parley.support.Api.message(token, id).<String>path("status")));
+    }
+
     static void awaitBilling(String token, String device, String status) {
         await().atMost(WEBHOOK_WAIT).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> assertBilling(token, device, status));
     }

@@ -1,13 +1,15 @@
 package dev.parley.billing;
 
+import dev.parley.support.GreenMailResource;
 import io.quarkus.test.junit.QuarkusTestProfile;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Billing on, against the Stripe emulator that scripts/services.sh started (STRIPE_EMULATOR_URL). Every billing
- * test shares this one profile, so the application starts once for all of them.
+ * Billing on, against the Stripe emulator that scripts/services.sh started (STRIPE_EMULATOR_URL), emailing owners
+ * through GreenMail. Every billing test shares this one profile, so the application starts once for all of them.
  */
 public class BillingProfile implements QuarkusTestProfile {
 
@@ -16,6 +18,11 @@ public class BillingProfile implements QuarkusTestProfile {
 
     /** Messages a basic month includes in billing tests (the plans table says 5,000). */
     static final int BASIC_INCLUDED_MESSAGES = 10;
+
+    @Override
+    public List<TestResourceEntry> testResources() {
+        return List.of(new TestResourceEntry(GreenMailResource.class));
+    }
 
     @Override
     public Map<String, String> getConfigOverrides() {

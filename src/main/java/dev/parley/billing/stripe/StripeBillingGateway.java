@@ -19,6 +19,7 @@ import com.stripe.param.InvoiceListParams;
 import com.stripe.param.PriceCreateParams;
 import com.stripe.param.PriceListParams;
 import com.stripe.param.SubscriptionCancelParams;
+import com.stripe.param.SubscriptionCreateParams;
 import com.stripe.param.SubscriptionUpdateParams;
 import com.stripe.param.checkout.SessionCreateParams;
 import com.stripe.param.testhelpers.TestClockCreateParams;
@@ -32,6 +33,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -209,6 +211,49 @@ public class StripeBillingGateway implements BillingGateway {
             com.stripe.model.Invoice preview = stripe.v1().invoices().createPreview(InvoiceCreatePreviewParams.builder()
                     .setCustomer(customerId).setSubscription(subscriptionId).build());
             return new Preview(nz(preview.getTotal()), nz(preview.getAmountDue()), preview.getCurrency());
+        });
+    }
+
+    @Override
+    public void cancelProrated(String subscriptionId) {
+        call(() -> stripe.v1().subscriptions().cancel(subscriptionId, SubscriptionCancelParams.builder()
+                .setProrate(true).setInvoiceNow(true).build(), key("cancel-prorated-" + subscriptionId)));
+    }
+
+    @Override
+    public Subscription startAggregated(String customerId, String accountId, Map<String, Long> quantities,
+                                        String idempotencyKey) {
+        SubscriptionCreateParams.Builder params = SubscriptionCreateParams.builder().setCustomer(customerId)
+                .putMetadata("aggregated", "true").putMetadata("account", accountId);
+        quantities.forEach((price, quantity) -> params.addItem(SubscriptionCreateParams.Item.builder()
+                .setPrice(price).setQuantity(quantity).build()));
+        return call(() -> view(stripe.v1().subscriptions().create(params.build(), key(idempotencyKey))));
+    }
+
+    @Override
+    public Subscription setQuantities(String subscriptionId, Map<String, Long> quantities, boolean prorate,
+                                      Instant prorationDate, String idempotencyKey) {
+        return call(() -> {
+            com.stripe.model.Subscription current = stripe.v1().subscriptions().retrieve(subscriptionId);
+            SubscriptionUpdateParams.Builder params = SubscriptionUpdateParams.builder()
+                    .setProrationBehavior(prorate ? SubscriptionUpdateParams.ProrationBehavior.CREATE_PRORATIONS
+                            : SubscriptionUpdateParams.ProrationBehavior.NONE);
+            if (prorate) {
+                params.setProrationDate(prorationDate.getEpochSecond());
+            }
+            Map<String, Long> left = new java.util.LinkedHashMap<>(quantities);
+            for (SubscriptionItem item : current.getItems().getData()) {
+                Long quantity = left.remove(item.getPrice().getId());
+                params.addItem(quantity == null || quantity == 0
+                        ? SubscriptionUpdateParams.Item.builder().setId(item.getId()).setDeleted(true).build()
+                        : SubscriptionUpdateParams.Item.builder().setId(item.getId()).setQuantity(quantity).build());
+            }
+            left.forEach((price, quantity) -> {
+                if (quantity > 0) {
+                    params.addItem(SubscriptionUpdateParams.Item.builder().setPrice(price).setQuantity(quantity).build());
+                }
+            });
+            return view(stripe.v1().subscriptions().update(subscriptionId, params.build(), key(idempotencyKey)));
         });
     }
 

@@ -1,0 +1,117 @@
+package dev.parley.billing;
+
+import dev.parley.common.Blocking;
+import dev.parley.device.Device;
+import dev.parley.plan.Plan;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Beyond {@code parley.billing.per-device-subscriptions-up-to} (20) paid devices an account is billed by one
+ * aggregated subscription with one item per plan and a quantity (Stripe allows 20 items per subscription). A device
+ * is always bought through its own Checkout; once paid, it is folded in: the aggregated subscription is started
+ * (or its quantity raised, prorated) and the per-device subscriptions end with their unused time credited, so
+ * nothing is lost. The account stays aggregated when it drops back to 20 or fewer (ADR 0013): the quantities keep
+ * following the devices, so the monthly total stays the sum of the devices' prices.
+ */
+@ApplicationScoped
+public class Aggregation {
+
+    private static final Logger LOG = Logger.getLogger(Aggregation.class);
+
+    private final BillingConfig config;
+    private final BillingGateway gateway;
+    private final AggregationRecords records;
+    private final DeviceCheckout checkout;
+    private final BillingRecords billing;
+
+    public Aggregation(BillingConfig config, BillingGateway gateway, AggregationRecords records, DeviceCheckout checkout,
+                       BillingRecords billing) {
+        this.config = config;
+        this.gateway = gateway;
+        this.records = records;
+        this.checkout = checkout;
+        this.billing = billing;
+    }
+
+    /** A device's own subscription is paid (on a worker thread): folds it in when the account is or goes aggregated. */
+    public void paid(String accountId, String customerId) {
+        String aggregated = Blocking.onContext(() -> records.aggregated(accountId));
+        List<Device> paid = Blocking.onContext(() -> records.paidDevices(accountId));
+        List<Device> own = paid.stream().filter(d -> !d.subscriptionId.equals(aggregated)).toList();
+        if (own.isEmpty() || aggregated == null && paid.size() <= config.perDeviceSubscriptionsUpTo()) {
+            return;
+        }
+        Device last = own.getLast();
+        Map<String, Long> quantities = quantities(paid);
+        String target;
+        if (aggregated == null) {
+            BillingGateway.Subscription started = gateway.startAggregated(customerId, accountId, quantities,
+                    "aggregate-" + accountId + "-" + last.id);
+            target = Blocking.onContext(() -> records.keepAggregated(accountId, started.id()));
+            if (!target.equals(started.id())) {
+                // Another handler moved the account first: this one's charge comes back as a credit.
+                gateway.cancelProrated(started.id());
+                gateway.setQuantities(target, quantities, true, Proration.prorationDate(gateway.now(customerId)),
+                        "fold-" + accountId + "-" + last.id);
+            }
+            LOG.infof("Account %s moved to aggregated subscription %s (%d devices)", accountId, target, paid.size());
+        } else {
+            target = aggregated;
+            gateway.setQuantities(target, quantities, true, Proration.prorationDate(gateway.now(customerId)),
+                    "fold-" + accountId + "-" + last.id);
+        }
+        for (Device device : own) {
+            if (device.subscriptionId.equals(target)) {
+                continue; // moved by a concurrent handler of the same move
+            }
+            // The device points at the aggregated subscription before its own ends, so that end's event is no news.
+            if (Blocking.onContext(() -> records.moveTo(device.id, device.subscriptionId, target)) > 0) {
+                gateway.cancelProrated(device.subscriptionId);
+            }
+        }
+    }
+
+    /**
+     * Whether the device is paid for by its account's aggregated subscription; if so, removes it from there at once
+     * without refund (on a worker thread) and answers true.
+     */
+    public boolean removeFromAggregated(Device device) {
+        String aggregated = Blocking.onContext(() -> records.aggregated(device.accountId));
+        if (aggregated == null || !aggregated.equals(device.subscriptionId)) {
+            return false;
+        }
+        List<Device> rest = Blocking.onContext(() -> records.paidDevices(device.accountId)).stream()
+                .filter(d -> !d.id.equals(device.id) && aggregated.equals(d.subscriptionId)).toList();
+        if (rest.isEmpty()) {
+            gateway.cancelNow(aggregated);
+            Blocking.onContext(() -> records.dropAggregated(device.accountId, aggregated));
+        } else {
+            gateway.setQuantities(aggregated, quantities(rest), false, null, "remove-" + device.id);
+        }
+        return true;
+    }
+
+    /** Applies Stripe's view of an aggregated subscription (status and period) to every device it pays for. */
+    public void sync(BillingGateway.Subscription sub, java.util.function.BiConsumer<Device, BillingGateway.Subscription> apply) {
+        for (Device device : Blocking.onContext(() -> records.devicesOf(sub.id()))) {
+            apply.accept(device, sub);
+        }
+    }
+
+    /** Devices per plan price, as Stripe quantities (price ids in a stable order). */
+    private Map<String, Long> quantities(List<Device> devices) {
+        Map<String, Plan> plans = new TreeMap<>();
+        Map<String, Long> quantities = new TreeMap<>();
+        for (Device device : devices) {
+            Plan plan = plans.computeIfAbsent(device.plan, name -> Blocking.onContext(() -> billing.plan(name)));
+            String price = checkout.priceId(new BillingGateway.PlanPrice(plan.name, plan.monthlyPrice, plan.currency));
+            quantities.merge(price, 1L, Long::sum);
+        }
+        return quantities;
+    }
+}
