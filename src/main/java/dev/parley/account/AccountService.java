@@ -19,6 +19,9 @@ public class AccountService {
     /** Highest per-account device limit the operator may set; a sanity bound, not a capacity figure. */
     static final int MAX_DEVICES_CEILING = 100_000;
 
+    static final int MIN_PASSWORD = 8;
+    private static final String DUMMY_HASH = Passwords.hash("not a password of anyone");
+
     private final AccountRepository accounts;
     private final TokenService tokens;
     private final Clock clock;
@@ -64,6 +67,38 @@ public class AccountService {
             }
             account.maxDevices = maxDevices;
         });
+    }
+
+    /** Sets an account's console password (8 to 200 characters); its email becomes its console sign-in name. */
+    @WithTransaction
+    public Uni<Account> setConsolePassword(String id, String password) {
+        if (password == null || password.length() < MIN_PASSWORD || password.length() > 200) {
+            throw ApiException.invalid("password", "password must be " + MIN_PASSWORD + " to 200 characters");
+        }
+        String hash = Passwords.hash(password);
+        return accounts.findById(id).invoke(account -> {
+            if (account == null) {
+                throw ApiException.notFound("Account", "id");
+            }
+            if (account.email == null) {
+                throw ApiException.invalid("email", "The account has no email to sign in with");
+            }
+            account.passwordHash = hash;
+        });
+    }
+
+    /** The account whose console email and password these are, or null (the same for an unknown email). */
+    @WithSession
+    public Uni<Account> signIn(String email, String password) {
+        if (email == null || email.isBlank() || password == null) {
+            return Uni.createFrom().nullItem();
+        }
+        return accounts.find("lower(email) = ?1 and passwordHash is not null", email.trim().toLowerCase())
+                .firstResult().map(account -> {
+                    // An unknown email costs a hash too, so timing does not tell which emails have accounts.
+                    boolean ok = Passwords.matches(password, account == null ? DUMMY_HASH : account.passwordHash);
+                    return ok && account != null ? account : null;
+                });
     }
 
     /** The account, locked until the transaction ends: serializes changes that check a per-account limit. */
