@@ -6,6 +6,7 @@ import dev.parley.error.ApiException;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
+import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
@@ -76,15 +77,37 @@ public class AccountService {
             throw ApiException.invalid("password", "password must be " + MIN_PASSWORD + " to 200 characters");
         }
         String hash = Passwords.hash(password);
-        return accounts.findById(id).invoke(account -> {
+        return accounts.findById(id).chain(account -> {
             if (account == null) {
                 throw ApiException.notFound("Account", "id");
             }
             if (account.email == null) {
                 throw ApiException.invalid("email", "The account has no email to sign in with");
             }
-            account.passwordHash = hash;
-        });
+            return accounts.count("lower(email) = ?1 and passwordHash is not null and id <> ?2",
+                    account.email.toLowerCase(), id).chain(taken -> {
+                        if (taken > 0) {
+                            throw emailTaken();
+                        }
+                        account.passwordHash = hash;
+                        // Flushed here so that a concurrent claim of the same email fails as a conflict, not a 500.
+                        return accounts.flush().replaceWith(account);
+                    });
+        }).onFailure(AccountService::isUniqueViolation).transform(e -> emailTaken());
+    }
+
+    private static ApiException emailTaken() {
+        return ApiException.conflict("Another account already signs in to the console with this email", "email");
+    }
+
+    /** PostgreSQL's unique_violation (SQLSTATE 23505), however deep Hibernate wrapped it. */
+    private static boolean isUniqueViolation(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof PgException pg && "23505".equals(pg.getSqlState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The account whose console email and password these are, or null (the same for an unknown email). */

@@ -101,4 +101,23 @@ class ConsoleSecurityTest {
                 .then().statusCode(429).header("Retry-After", org.hamcrest.Matchers.notNullValue())
                 .body(containsString("Too many failed sign-ins"));
     }
+
+    @Test
+    void a_console_password_for_an_email_another_account_signs_in_with_is_a_409_naming_the_email() {
+        ConsoleAccounts.Owner first = ConsoleAccounts.newOwner();
+        String second = given().header("Operator-Key", Api.OPERATOR_KEY).contentType(ContentType.JSON)
+                .body(Map.of("name", "Same email", "email", first.email().toUpperCase())).post("/v1/operator/accounts")
+                .then().statusCode(201).extract().path("account.id");
+        given().header("Operator-Key", Api.OPERATOR_KEY).contentType(ContentType.JSON)
+                .body(Map.of("password", "another good password")).put("/v1/operator/accounts/" + second + "/console-password")
+                .then().statusCode(409).contentType("application/problem+json").body("field", equalTo("email"));
+        given().header("Operator-Key", Api.OPERATOR_KEY).contentType(ContentType.JSON)
+                .body(Map.of("password", "short")).put("/v1/operator/accounts/" + second + "/console-password")
+                .then().statusCode(400).body("field", equalTo("password"));
+        // The first owner still signs in, and the password may be set again on the account that owns the email.
+        ConsoleAccounts.signIn(first);
+        given().header("Operator-Key", Api.OPERATOR_KEY).contentType(ContentType.JSON)
+                .body(Map.of("password", ConsoleAccounts.PASSWORD))
+                .put("/v1/operator/accounts/" + first.accountId() + "/console-password").then().statusCode(200);
+    }
 }
