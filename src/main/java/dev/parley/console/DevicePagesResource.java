@@ -1,5 +1,6 @@
 package dev.parley.console;
 
+import dev.parley.common.PhoneNumber;
 import dev.parley.device.Device;
 import dev.parley.device.DeviceService;
 import dev.parley.device.DeviceStatus;
@@ -71,9 +72,11 @@ public class DevicePagesResource {
         Device device = pages.call(() -> devices.get(pages.access(), id));
         DeviceCommandStore.OfferedCode code = device.status == DeviceStatus.online ? null
                 : pages.call(() -> codes.offered(device.id));
-        boolean qr = code != null && "qr".equals(code.kind()) && code.expiresAt().isAfter(clock.instant());
+        boolean live = code != null && code.expiresAt().isAfter(clock.instant());
+        boolean qr = live && "qr".equals(code.kind());
         return pages.page("device", error, field).data("device", device)
-                .data("qrVersion", qr ? Integer.toHexString(code.value().hashCode()) : null);
+                .data("qrVersion", qr ? Integer.toHexString(code.value().hashCode()) : null)
+                .data("pairingCode", live && "pairing".equals(code.kind()) ? code.value() : null);
     }
 
     @GET
@@ -102,6 +105,19 @@ public class DevicePagesResource {
     @Path("devices/{id}/link")
     public Response link(@PathParam("id") String id, @RestForm String csrf) {
         return command(id, csrf, DeviceCommand.Op.link);
+    }
+
+    /** Asks for a pairing code for the phone number; the device page then shows it (the owner types it in). */
+    @POST
+    @Path("devices/{id}/pairing-code")
+    public Response pairingCode(@PathParam("id") String id, @RestForm String csrf, @RestForm String phone) {
+        String page = "/console/devices/" + id;
+        return pages.post(csrf, page, () -> {
+            String e164 = PhoneNumber.of(phone, "pairing-phone").e164();
+            Device device = pages.call(() -> devices.get(pages.access(), id));
+            pages.call(() -> commands.run(device, DeviceCommand.Op.pairingCode, Map.of("phone", e164), "pairing-phone"));
+            return page;
+        });
     }
 
     @POST

@@ -82,6 +82,14 @@ class ConsoleBrowserTest {
         browser.findElement(By.id("link")).click();
         waitFor(b -> !b.findElements(By.id("qr")).isEmpty());
         screenshot("device-qr");
+        browser.findElement(By.id("pairing-phone")).sendKeys("not a number");
+        browser.findElement(By.id("request-pairing-code")).click();
+        waitFor(b -> !b.findElements(By.id("pairing-phone-error")).isEmpty());
+        browser.findElement(By.id("pairing-phone")).sendKeys("+447911123456");
+        browser.findElement(By.id("request-pairing-code")).click();
+        String pairing = waitFor(b -> b.findElement(By.id("pairing-code")).getText());
+        assertThat(pairing).matches("[A-Z0-9]{8}");
+        screenshot("device-pairing-code");
         given().header("Operator-Key", Api.OPERATOR_KEY).post("/v1/operator/sandbox/devices/" + device + "/scan")
                 .then().statusCode(200);
         waitFor(b -> b.findElement(By.id("device-status")).getText().equals("online"));

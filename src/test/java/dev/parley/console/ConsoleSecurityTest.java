@@ -58,6 +58,7 @@ class ConsoleSecurityTest {
         String device = Api.newDevice(owner.token(), "business");
         List<String> posts = List.of("/console/devices", "/console/devices/" + device + "/rename",
                 "/console/devices/" + device + "/link", "/console/devices/" + device + "/logout",
+                "/console/devices/" + device + "/pairing-code",
                 "/console/devices/" + device + "/delete", "/console/messages", "/console/tokens",
                 "/console/tokens/x/revoke", "/console/webhooks", "/console/webhooks/x/delete",
                 "/console/files/x/delete", "/console/messages/x/remove", "/console/sign-out");
