@@ -132,6 +132,16 @@ apt_install() {
     || die "apt-get install $* failed"
 }
 
+# Headless Chromium and its WebDriver for the console's browser tests (ConsoleBrowserTest); Debian's packages.
+cmd_browser() {
+  if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then
+    log "chromium $(chromium --version 2>/dev/null | awk '{print $2}') and chromedriver present"
+    return 0
+  fi
+  DEBIAN_FRONTEND=noninteractive apt_install chromium chromium-driver
+  log "installed $(chromium --version 2>/dev/null) and chromedriver"
+}
+
 pid_alive() { [ -n "${1:-}" ] && kill -0 "$1" 2>/dev/null; }
 
 read_pid() { [ -s "$1" ] && head -n1 "$1" | tr -dc '0-9' || true; }
@@ -1013,5 +1023,6 @@ case "$CMD" in
   restart) ( cmd_stop ); cmd_start ;;
   token)   cmd_token ;;
   wipe)    cmd_wipe ;;
-  *) echo "usage: $0 start|stop|status|restart|token|wipe [--state DIR] [--ephemeral|--persistent]" >&2; exit 2 ;;
+  browser) cmd_browser ;;
+  *) echo "usage: $0 start|stop|status|restart|token|wipe|browser [--state DIR] [--ephemeral|--persistent]" >&2; exit 2 ;;
 esac

@@ -39,6 +39,7 @@ finish() {
 }
 
 scripts/services.sh start
+scripts/services.sh browser   # the console tests drive headless Chromium
 make --no-print-directory engine-deps
 side_job engine-test make --no-print-directory engine-test; engine=$last_job
 

@@ -42,6 +42,10 @@ public class Account {
     @Column(name = "vat_number")
     public String vatNumber;
 
+    /** Argon2id hash of the console password ({@link Passwords}); null: no console sign-in. */
+    @Column(name = "password_hash")
+    public String passwordHash;
+
     /** Whether Stripe verified {@link #vatNumber}. */
     @Column(name = "vat_verified")
     public boolean vatVerified;

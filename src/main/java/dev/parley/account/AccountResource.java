@@ -40,19 +40,29 @@ public class AccountResource {
 
     /** A token as the API shows it; {@code token} is present only in the answer that created it. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record TokenView(String id, String name, String prefix, Instant createdAt, String token) {
+    public record TokenView(String id, String name, String prefix, List<String> devices, boolean readOnly,
+                            Instant createdAt, String token) {
         public static TokenView of(ApiToken t) {
-            return new TokenView(t.id, t.name, t.prefix, t.createdAt, null);
+            return issued(t, null);
         }
 
         public static TokenView issued(TokenService.IssuedToken issued) {
-            ApiToken t = issued.token();
-            return new TokenView(t.id, t.name, t.prefix, t.createdAt, issued.plain());
+            return issued(issued.token(), issued.plain());
+        }
+
+        private static TokenView issued(ApiToken t, String plain) {
+            return new TokenView(t.id, t.name, t.prefix, t.devices == null ? null : List.of(t.devices), t.readOnly,
+                    t.createdAt, plain);
         }
     }
 
-    /** Body of a token creation. */
-    public record CreateToken(String name) {
+    /**
+     * Body of a token creation.
+     *
+     * @param devices  ids of the devices the token is limited to; absent for every device
+     * @param readOnly whether the token may only read (GET)
+     */
+    public record CreateToken(String name, List<String> devices, Boolean readOnly) {
     }
 
     @GET
@@ -65,7 +75,9 @@ public class AccountResource {
     @Path("tokens")
     @ResponseStatus(201)
     public Uni<TokenView> createToken(CreateToken body) {
-        return tokens.issue(caller.accountId(), body == null ? null : body.name()).map(TokenView::issued);
+        TokenService.Limits limits = body == null ? TokenService.Limits.NONE
+                : new TokenService.Limits(body.devices(), Boolean.TRUE.equals(body.readOnly()));
+        return tokens.issue(caller.accountId(), body == null ? null : body.name(), limits).map(TokenView::issued);
     }
 
     @GET

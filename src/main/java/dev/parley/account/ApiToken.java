@@ -4,8 +4,11 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
 
 import java.time.Instant;
+import java.util.Set;
 
 /** An API token of an account, stored only as a SHA-256 hash; the plain token is shown once at creation. */
 @Entity
@@ -30,4 +33,17 @@ public class ApiToken {
 
     @Column(name = "revoked_at")
     public Instant revokedAt;
+
+    /** The devices the token is limited to; null for every device of the account. */
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(name = "devices", columnDefinition = "text[]")
+    public String[] devices;
+
+    @Column(name = "read_only")
+    public boolean readOnly;
+
+    /** What the token may do. */
+    public Access access() {
+        return new Access(accountId, devices == null ? Set.of() : Set.of(devices), readOnly);
+    }
 }

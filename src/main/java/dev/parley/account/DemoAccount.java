@@ -1,5 +1,6 @@
 package dev.parley.account;
 
+import dev.parley.common.Ids;
 import io.quarkus.vertx.VertxContextSupport;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -38,10 +39,13 @@ public class DemoAccount {
             AccountService.CreatedAccount created = VertxContextSupport.subscribeAndAwait(
                     () -> accounts.create("Demo", "demo@example.com"));
             String token = created.token().plain();
+            // The console password is printed once, like the token; only its Argon2id hash is kept.
+            String password = Ids.secret(12);
+            VertxContextSupport.subscribeAndAwait(() -> accounts.setConsolePassword(created.account().id, password));
             // Start-up observers run before the HTTP server listens: print once it does, so the recipe works at once.
             Thread.ofVirtual().name("demo-banner").start(() -> {
                 awaitListening();
-                print(token);
+                print(token, password);
             });
         } catch (Throwable t) {
             throw new IllegalStateException("Could not create the demo account", t);
@@ -82,15 +86,16 @@ public class DemoAccount {
                 """.formatted(base, where);
     }
 
-    private void print(String token) {
+    private void print(String token, String password) {
         String base = "http://localhost:" + port;
         String banner = """
 
                 ================================================================================
                  Parley is running on %1$s  (sandbox WhatsApp network)
-                 Demo account created. Its API token, shown only this once:
+                 Demo account created. Its API token and console password, shown only this once:
 
                    export TOKEN=%2$s
+                   Console: %1$s/console  (email demo@example.com, password %3$s)
 
                  Add a device, send a first message, read its status:
 
@@ -102,7 +107,7 @@ public class DemoAccount {
 
                  OpenAPI: %1$s/q/openapi   Health: %1$s/q/health   Metrics: %1$s/q/metrics
                 ================================================================================
-                """.formatted(base, token);
+                """.formatted(base, token, password);
         System.out.println(banner);
     }
 }

@@ -21,14 +21,24 @@ public class TokenService {
     /** Prefix of every token, so leaked tokens are recognisable by secret scanners. */
     static final String TOKEN_PREFIX = "prl_";
 
+    /** Most devices one token can be limited to. */
+    static final int MAX_TOKEN_DEVICES = 100;
+
     private final ApiTokenRepository tokens;
+    private final TokenDevices tokenDevices;
     private final ParleyConfig config;
     private final Clock clock;
 
-    public TokenService(ApiTokenRepository tokens, ParleyConfig config, Clock clock) {
+    public TokenService(ApiTokenRepository tokens, TokenDevices tokenDevices, ParleyConfig config, Clock clock) {
         this.tokens = tokens;
+        this.tokenDevices = tokenDevices;
         this.config = config;
         this.clock = clock;
+    }
+
+    /** What a new token may do: {@code devices} null for every device of the account. */
+    public record Limits(List<String> devices, boolean readOnly) {
+        public static final Limits NONE = new Limits(null, false);
     }
 
     /** A freshly created token with its plain value. */
@@ -36,19 +46,45 @@ public class TokenService {
     }
 
     @WithTransaction
-    public Uni<IssuedToken> issue(String accountId, String name) {
+    public Uni<IssuedToken> issue(String accountId, String name, Limits limits) {
         String cleanName = name == null || name.isBlank() ? "default" : Names.check(name, "name", 100);
+        List<String> devices = checkDevices(limits.devices());
         int max = config.api().maxTokensPerAccount();
-        return tokens.countActive(accountId).flatMap(count -> {
+        Uni<Void> owned = devices == null ? Uni.createFrom().voidItem()
+                : tokenDevices.requireOwned(accountId, devices, "devices");
+        return owned.flatMap(ignored -> tokens.countActive(accountId)).flatMap(count -> {
             if (count >= max) {
                 throw ApiException.conflict("An account holds at most " + max + " active tokens; revoke one first", null);
             }
-            return create(accountId, cleanName);
+            return create(accountId, cleanName, devices, limits.readOnly());
         });
     }
 
-    /** Creates a token without the per-account limit check; for a new account's first token. */
+    private static List<String> checkDevices(List<String> devices) {
+        if (devices == null) {
+            return null;
+        }
+        if (devices.isEmpty()) {
+            throw ApiException.invalid("devices", "devices lists the device ids the token is limited to; "
+                    + "leave it out for a token of every device");
+        }
+        if (devices.size() > MAX_TOKEN_DEVICES) {
+            throw ApiException.invalid("devices", "a token is limited to at most " + MAX_TOKEN_DEVICES + " devices");
+        }
+        for (int i = 0; i < devices.size(); i++) {
+            if (devices.get(i) == null || devices.get(i).isBlank()) {
+                throw ApiException.invalid("devices[" + i + "]", "a device id is required");
+            }
+        }
+        return devices.stream().map(String::trim).distinct().toList();
+    }
+
+    /** Creates an unlimited token without the per-account limit check; for a new account's first token. */
     Uni<IssuedToken> create(String accountId, String name) {
+        return create(accountId, name, null, false);
+    }
+
+    private Uni<IssuedToken> create(String accountId, String name, List<String> devices, boolean readOnly) {
         Instant now = clock.instant();
         String plain = TOKEN_PREFIX + Ids.secret(32);
         ApiToken token = new ApiToken();
@@ -58,6 +94,8 @@ public class TokenService {
         token.tokenHash = TokenHasher.sha256(plain);
         token.prefix = plain.substring(0, 10);
         token.createdAt = now;
+        token.devices = devices == null ? null : devices.toArray(String[]::new);
+        token.readOnly = readOnly;
         return tokens.persist(token).map(saved -> new IssuedToken(saved, plain));
     }
 
@@ -77,10 +115,11 @@ public class TokenService {
     }
 
     /**
-     * The account an API token belongs to; a missing, unknown or revoked token fails with a 401. The one
-     * place a presented token is checked, for the REST filter and for routes outside it (file uploads).
+     * The account an API token belongs to and what the token may do; a missing, unknown or revoked token fails
+     * with a 401. The one place a presented token is checked, for the REST filter and for routes outside it
+     * (file uploads).
      */
-    public Uni<String> accountOf(String token) {
+    public Uni<Access> accessOf(String token) {
         if (token == null || token.isBlank()) {
             return Uni.createFrom().failure(
                     ApiException.unauthorized("Send a valid API token in the Token header or the token query parameter"));
@@ -90,7 +129,7 @@ public class TokenService {
             if (found == null) {
                 throw ApiException.unauthorized("The API token is unknown or revoked");
             }
-            return found.accountId;
+            return found.access();
         });
     }
 }

@@ -93,6 +93,10 @@ public class DeviceResource {
                 throw Cursors.malformed("cursor");
             }
         }
+        if (caller.access().deviceLimited()) {
+            // A limited token sees few devices (at most 100): one page of them, whatever the size asked.
+            return devices.list(caller.access()).map(all -> new DevicePage(all.stream().map(DeviceView::of).toList(), null));
+        }
         return devices.page(caller.accountId(), afterCreatedAt, after == null ? null : after[1], pageSize)
                 .map(page -> new DevicePage(page.devices().stream().map(DeviceView::of).toList(),
                         page.more() ? Cursors.encode(page.last().createdAt.toString(), page.last().id) : null));

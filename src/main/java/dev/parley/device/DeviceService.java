@@ -1,5 +1,6 @@
 package dev.parley.device;
 
+import dev.parley.account.Access;
 import dev.parley.account.AccountService;
 import dev.parley.common.Ids;
 import dev.parley.common.Names;
@@ -143,13 +144,29 @@ public class DeviceService {
         });
     }
 
-    /** The named device of the account, or else its only device, or else its first online one. */
+    /** The account's devices a token sees: all of them, or those it is limited to. */
     @WithSession
-    public Uni<Device> getOrDefault(String accountId, String id, String forWhat) {
-        if (id != null) {
-            return get(accountId, id);
+    public Uni<List<Device>> list(Access access) {
+        return devices.listForAccount(access.accountId())
+                .map(all -> all.stream().filter(d -> access.sees(d.id)).toList());
+    }
+
+    /** A device the token sees, or 404: a device outside a token's limit is answered as a missing one. */
+    @WithSession
+    public Uni<Device> get(Access access, String id) {
+        if (!access.sees(id)) {
+            return Uni.createFrom().failure(ApiException.notFound("Device", "device"));
         }
-        return devices.listForAccount(accountId).map(all -> pickDefault(all, forWhat));
+        return get(access.accountId(), id);
+    }
+
+    /** The named device the token sees, or else the only one it sees, or else the first of those online. */
+    @WithSession
+    public Uni<Device> getOrDefault(Access access, String id, String forWhat) {
+        if (id != null) {
+            return get(access, id);
+        }
+        return list(access).map(all -> pickDefault(all, forWhat));
     }
 
     /** The only device, or else the first online one; {@code forWhat} ends the problem's detail ("to send it"). */

@@ -68,7 +68,8 @@ public class EventResource {
         if (after != null && !after.matches("\\d{13}#[0-9a-f]{24}")) {
             throw ApiException.invalid("after", "after must be the next value of a previous page");
         }
-        String deviceFilter = device == null || device.isBlank() ? null : device.trim();
+        String deviceFilter = caller.access().deviceFilter(device == null || device.isBlank() ? null : device.trim(),
+                "device");
         // Only settled events: one stamped earlier but written later than this read cannot land behind the cursor.
         return outbox.scan(caller.accountId(), after, clock.instant().minus(settle), types, deviceFilter, limit,
                         Math.max(limit, scanMax))

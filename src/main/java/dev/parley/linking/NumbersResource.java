@@ -59,7 +59,7 @@ public class NumbersResource {
         for (int i = 0; i < body.numbers().size(); i++) {
             phones.add(PhoneNumber.of(body.numbers().get(i), "numbers[" + i + "]").e164());
         }
-        return devices.getOrDefault(caller.accountId(), body.device(), "to check numbers through it")
+        return devices.getOrDefault(caller.access(), body.device(), "to check numbers through it")
                 .flatMap(device -> commands.run(device, DeviceCommand.Op.checkNumbers, Map.of("phones", phones), "numbers")
                         .map(answer -> {
                             List<NumberView> data = new ArrayList<>();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.account.Access;
 import dev.parley.account.TokenHasher;
 import dev.parley.common.Ids;
 import dev.parley.device.Device;
@@ -91,7 +92,8 @@ public class BulkService {
      * of the same request answers the same messages and creates none; an item's own {@code idempotencyKey} does
      * the same for that item across requests. An item that cannot be stored fails alone, with its problem.
      */
-    public Uni<BulkResult> send(String accountId, JsonNode body, String requestKey) {
+    public Uni<BulkResult> send(Access access, JsonNode body, String requestKey) {
+        String accountId = access.accountId();
         JsonNode items = body != null && body.isObject() ? body.get("messages") : body;
         if (items == null || !items.isArray() || items.isEmpty()) {
             throw ApiException.invalid("messages", "send a non-empty array of messages, or {\"messages\": [...]}");
@@ -103,7 +105,7 @@ public class BulkService {
         String key = requestKey == null ? null : MessageService.checkKey(requestKey, "Idempotency-Key");
         Instant now = clock.instant();
         // PostgreSQL first: Panache needs the request's Vert.x context, which DynamoDB's callbacks do not keep.
-        return devices.list(accountId).flatMap(accountDevices -> devices.plans().flatMap(plans ->
+        return devices.list(access).flatMap(accountDevices -> devices.plans().flatMap(plans ->
                 claimRequest(accountId, key, body, now).flatMap(ignored -> {
                     Map<String, Device> byId = accountDevices.stream().collect(Collectors.toMap(d -> d.id, d -> d));
                     AtomicReferenceArray<ItemResult> results = new AtomicReferenceArray<>(items.size());

@@ -1,5 +1,6 @@
 package dev.parley.message;
 
+import dev.parley.account.Access;
 import dev.parley.common.PhoneNumber;
 import dev.parley.common.Priority;
 import dev.parley.common.QueryParams;
@@ -32,7 +33,8 @@ public class MessageListing {
     }
 
     /** A page of the account's messages, newest first, narrowed by the query. */
-    public Uni<MessagePage> list(String accountId, ListQuery q) {
+    public Uni<MessagePage> list(Access access, ListQuery q) {
+        String accountId = access.accountId();
         int pageSize = QueryParams.size(q.size(), config.api().defaultPageSize(), config.api().maxPageSize());
         MessageStatus status = null;
         if (q.status() != null && !q.status().isBlank()) {
@@ -49,7 +51,7 @@ public class MessageListing {
         Instant from = QueryParams.instant(q.createdAfter(), "createdAfter");
         Instant to = QueryParams.instant(q.createdBefore(), "createdBefore");
         QueryParams.range(from, "createdAfter", to, "createdBefore");
-        String device = blankToNull(q.device());
+        String device = access.deviceFilter(blankToNull(q.device()), "device");
         MessageCursor after = MessageCursor.decode(q.cursor());
         MessageStore.Filter filter = new MessageStore.Filter(accountId, device, status, priority, phone, group,
                 reference, from, to);
@@ -57,7 +59,7 @@ public class MessageListing {
         Uni<MessageStore.Page> listing = store.list(filter, pageSize, after);
         // A device filter must name one of the caller's devices: a foreign one is a 404, not an empty page.
         Uni<Void> deviceCheck = device == null ? Uni.createFrom().voidItem()
-                : devices.get(accountId, device).replaceWithVoid();
+                : devices.get(access, device).replaceWithVoid();
         return deviceCheck.flatMap(ignored -> listing).map(page -> new MessagePage(
                 page.items().stream().map(MessageView::of).toList(),
                 page.next() == null ? null : page.next().encode()));

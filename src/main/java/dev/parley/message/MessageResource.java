@@ -36,7 +36,7 @@ public class MessageResource {
     @POST
     @ResponseStatus(201)
     public Uni<MessageView> send(SendMessageRequest request, @HeaderParam("Idempotency-Key") String idempotencyKey) {
-        return messages.send(caller.accountId(), request, idempotencyKey).map(MessageView::of);
+        return messages.send(caller.access(), request, idempotencyKey).map(MessageView::of);
     }
 
     /**
@@ -46,20 +46,20 @@ public class MessageResource {
     @POST
     @Path("bulk")
     public Uni<BulkService.BulkResult> sendBulk(JsonNode body, @HeaderParam("Idempotency-Key") String idempotencyKey) {
-        return bulk.send(caller.accountId(), body, idempotencyKey);
+        return bulk.send(caller.access(), body, idempotencyKey);
     }
 
     @GET
     @Path("{id}")
     public Uni<MessageView> get(@PathParam("id") String id) {
-        return messages.get(caller.accountId(), id).map(MessageView::of);
+        return messages.get(caller.access(), id).map(MessageView::of);
     }
 
     /** Removes a message that has not started sending; it will never be sent. */
     @DELETE
     @Path("{id}")
     public Uni<MessageView> remove(@PathParam("id") String id) {
-        return messages.remove(caller.accountId(), id).map(MessageView::of);
+        return messages.remove(caller.access(), id).map(MessageView::of);
     }
 
     /** Newest first; {@code cursor} is the {@code next} of the previous page. */
@@ -70,7 +70,7 @@ public class MessageResource {
                                  @QueryParam("createdAfter") String createdAfter,
                                  @QueryParam("createdBefore") String createdBefore,
                                  @QueryParam("size") String size, @QueryParam("cursor") String cursor) {
-        return listing.list(caller.accountId(), new MessageListing.ListQuery(status, priority, phone, group,
+        return listing.list(caller.access(), new MessageListing.ListQuery(status, priority, phone, group,
                 reference, device, createdAfter, createdBefore, size, cursor));
     }
 }

@@ -3,6 +3,7 @@ package dev.parley.message;
 import dev.parley.common.Priority;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.account.Access;
 import dev.parley.account.TokenHasher;
 import dev.parley.common.Ids;
 import dev.parley.common.MessageContent;
@@ -63,12 +64,13 @@ public class MessageService {
     }
 
     /** Accepts one message; with an idempotency key, a repeat of the same request answers the first message. */
-    public Uni<MessageRecord> send(String accountId, SendMessageRequest request, String idempotencyKey) {
+    public Uni<MessageRecord> send(Access access, SendMessageRequest request, String idempotencyKey) {
+        String accountId = access.accountId();
         Instant now = clock.instant();
         MessageDraft draft = validator.validate(request, now, "");
         String key = idempotencyKey != null ? checkKey(idempotencyKey, "Idempotency-Key")
                 : request.idempotencyKey() != null ? checkKey(request.idempotencyKey(), "idempotencyKey") : null;
-        return resolveDevice(accountId, draft.device()).flatMap(device ->
+        return resolveDevice(access, draft.device()).flatMap(device ->
                 devices.plan(device.plan).flatMap(plan -> {
                     checkPlan(plan, draft, "");
                     return quotedWaId(accountId, device, draft);
@@ -199,8 +201,9 @@ public class MessageService {
     }
 
     /** Removes a message that is still waiting; one already being sent or finished is a 409. */
-    public Uni<MessageRecord> remove(String accountId, String id) {
-        return get(accountId, id).flatMap(record -> store.remove(id, clock.instant())
+    /** Removes a waiting message of a device the token sees. */
+    public Uni<MessageRecord> remove(Access access, String id) {
+        return get(access, id).flatMap(record -> store.remove(id, clock.instant())
                 .flatMap(removed -> store.get(id).invoke(after -> {
                     if (!removed && after.status() != MessageStatus.removed) {
                         throw ApiException.conflict(after.status() == MessageStatus.processing
@@ -210,12 +213,14 @@ public class MessageService {
                 })));
     }
 
-    public Uni<MessageRecord> get(String accountId, String id) {
+    /** A message of a device the token sees, or 404. */
+    public Uni<MessageRecord> get(Access access, String id) {
+        String accountId = access.accountId();
         if (!Ids.isId(id)) {
             throw ApiException.notFound("Message", "id");
         }
         return store.get(id).invoke(record -> {
-            if (record == null || !record.accountId().equals(accountId)) {
+            if (record == null || !record.accountId().equals(accountId) || !access.sees(record.deviceId())) {
                 throw ApiException.notFound("Message", "id");
             }
         });
@@ -234,11 +239,8 @@ public class MessageService {
         }
     }
 
-    Uni<Device> resolveDevice(String accountId, String deviceId) {
-        if (deviceId != null) {
-            return devices.get(accountId, deviceId).invoke(d -> DeviceService.requireSendable(d, "device"));
-        }
-        return devices.list(accountId).map(all -> DeviceService.pickDefault(all, DEFAULT_DEVICE_FOR))
+    Uni<Device> resolveDevice(Access access, String deviceId) {
+        return devices.getOrDefault(access, deviceId, DEFAULT_DEVICE_FOR)
                 .invoke(d -> DeviceService.requireSendable(d, "device"));
     }
 

@@ -6,6 +6,8 @@ import dev.parley.account.AccountService;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
@@ -39,5 +41,16 @@ public class OperatorAccountResource {
         }
         return accounts.create(body.name(), body.email()).map(created ->
                 new CreatedAccountView(AccountView.of(created.account()), TokenView.issued(created.token())));
+    }
+
+    /** Body of a console password change. */
+    public record ConsolePassword(String password) {
+    }
+
+    /** Sets the account's console password: its owner then signs in at /console with the account's email. */
+    @PUT
+    @Path("{id}/console-password")
+    public Uni<AccountView> setConsolePassword(@PathParam("id") String id, ConsolePassword body) {
+        return accounts.setConsolePassword(id, body == null ? null : body.password()).map(AccountView::of);
     }
 }

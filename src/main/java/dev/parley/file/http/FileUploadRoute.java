@@ -1,6 +1,7 @@
 package dev.parley.file.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.account.Access;
 import dev.parley.account.TokenService;
 import dev.parley.common.Blocking;
 import dev.parley.error.ApiException;
@@ -252,8 +253,13 @@ public class FileUploadRoute {
         return files.commit(account, staged, meta);
     }
 
+    /** The token's account; a read-only token may not upload (as {@code ApiAuthFilter} refuses its writes). */
     private String authenticate(String token) {
-        return Blocking.onContext(() -> tokens.accountOf(token));
+        Access access = Blocking.onContext(() -> tokens.accessOf(token));
+        if (access.readOnly()) {
+            throw ApiException.forbidden("This token is read-only: it cannot upload files", null);
+        }
+        return access.accountId();
     }
 
     private void fail(RoutingContext ctx, Context context, ApiException e) {

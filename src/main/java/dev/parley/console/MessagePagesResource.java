@@ -1,0 +1,154 @@
+package dev.parley.console;
+
+import dev.parley.device.DeviceService;
+import dev.parley.event.EventOutbox;
+import dev.parley.event.EventScan;
+import dev.parley.event.EventTypes;
+import dev.parley.inbound.InboundStore;
+import dev.parley.message.MessageListing;
+import dev.parley.message.MessagePage;
+import dev.parley.message.MessageRecord;
+import dev.parley.message.MessageService;
+import dev.parley.message.MessageStatus;
+import dev.parley.message.MessageView;
+import dev.parley.message.SendMessageRequest;
+import dev.parley.error.ApiException;
+import io.quarkus.qute.TemplateInstance;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.RestForm;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/** The console's messages (search, detail, a test send) and usage pages. */
+@Path("/console")
+@Produces(MediaType.TEXT_HTML)
+@Blocking
+public class MessagePagesResource {
+
+    private static final Set<String> MESSAGE_EVENTS = Set.of(EventTypes.MESSAGE_OUT_SENT,
+            EventTypes.MESSAGE_OUT_DELIVERED, EventTypes.MESSAGE_OUT_READ, EventTypes.MESSAGE_OUT_RETRY,
+            EventTypes.MESSAGE_OUT_FAILED, EventTypes.MESSAGE_OUT_EXPIRED, EventTypes.MESSAGE_OUT_REMOVED);
+    /** The history shows at most this many events, found among at most HISTORY_SCAN of the device's events. */
+    private static final int HISTORY_SIZE = 50;
+    private static final int HISTORY_SCAN = 1000;
+
+    private final ConsolePages pages;
+    private final MessageService messages;
+    private final MessageListing listing;
+    private final DeviceService devices;
+    private final InboundStore inbound;
+    private final EventOutbox outbox;
+    private final Clock clock;
+
+    public MessagePagesResource(ConsolePages pages, MessageService messages, MessageListing listing,
+                                DeviceService devices, InboundStore inbound, EventOutbox outbox, Clock clock) {
+        this.pages = pages;
+        this.messages = messages;
+        this.listing = listing;
+        this.devices = devices;
+        this.inbound = inbound;
+        this.outbox = outbox;
+        this.clock = clock;
+    }
+
+    /** Newest first, narrowed by status and phone; a bad filter is shown next to its field. */
+    @GET
+    @Path("messages")
+    public TemplateInstance list(@QueryParam("status") String status, @QueryParam("phone") String phone,
+                                 @QueryParam("error") String error, @QueryParam("field") String field) {
+        String shownError = error;
+        String shownField = field;
+        MessagePage page;
+        try {
+            page = pages.call(() -> listing.list(pages.access(), new MessageListing.ListQuery(status, null, phone, null,
+                    null, null, null, null, "50", null)));
+        } catch (ApiException e) {
+            page = new MessagePage(List.of(), null);
+            shownError = e.getMessage();
+            shownField = e.field();
+        }
+        return pages.page("messages", shownError, shownField).data("messages", page.data())
+                .data("statuses", Arrays.stream(MessageStatus.values()).map(Enum::name).toList())
+                .data("status", status == null ? "" : status).data("phone", phone == null ? "" : phone)
+                .data("devices", pages.call(() -> devices.list(pages.access())));
+    }
+
+    /** One message with its event history (the events Parley emitted about it, oldest first), refreshed live. */
+    @GET
+    @Path("messages/{id}")
+    public TemplateInstance message(@PathParam("id") String id, @QueryParam("error") String error,
+                                    @QueryParam("field") String field) {
+        MessageRecord record = pages.call(() -> messages.get(pages.access(), id));
+        MessageView message = MessageView.of(record);
+        // A message's events all follow its creation: scan from there, within a bounded budget of stored events.
+        String from = EventOutbox.key(record.createdAt().minusMillis(1), "0");
+        EventScan scan = pages.call(() -> outbox.scan(record.accountId(), from, clock.instant(), MESSAGE_EVENTS,
+                record.deviceId(), HISTORY_SIZE, HISTORY_SCAN));
+        List<HistoryRow> history = scan.events().stream().filter(e -> id.equals(e.data().path("id").asText()))
+                .map(e -> new HistoryRow(e.createdAt(), e.type(), e.data().path("status").asText(""))).toList();
+        return pages.page("message", error, field).data("message", message).data("history", history)
+                .data("removable", message.status == MessageStatus.queued || message.status == MessageStatus.scheduled);
+    }
+
+    /** Removes a message that is still waiting; one already sent is shown as the API's 409 next to the button. */
+    @POST
+    @Path("messages/{id}/remove")
+    public Response remove(@PathParam("id") String id, @RestForm String csrf) {
+        String page = "/console/messages/" + id;
+        return pages.post(csrf, page, () -> {
+            pages.call(() -> messages.remove(pages.access(), id));
+            return page;
+        });
+    }
+
+    /** Sends a text message as the API would, so the owner can watch it go through. */
+    @POST
+    @Path("messages")
+    public Response send(@RestForm String csrf, @RestForm String device, @RestForm String phone,
+                         @RestForm String message) {
+        return pages.post(csrf, "/console/messages", () -> {
+            SendMessageRequest request = new SendMessageRequest(phone, null, message,
+                    device == null || device.isBlank() ? null : device, null, null, null, null, null, null, null, null,
+                    null, null);
+            return "/console/messages/" + pages.call(() -> messages.send(pages.access(), request, null)).id();
+        });
+    }
+
+    /** Usage per device: messages sent today (UTC) and this month's counters. */
+    @GET
+    @Path("usage")
+    public TemplateInstance usage() {
+        Instant now = clock.instant();
+        String today = now.atOffset(ZoneOffset.UTC).truncatedTo(ChronoUnit.DAYS).toInstant().toString();
+        List<UsageRow> rows = pages.call(() -> devices.list(pages.access())).stream().map(d -> {
+            MessagePage sent = pages.call(() -> listing.list(pages.access(), new MessageListing.ListQuery(null, null,
+                    null, null, null, d.id, today, null, "100", null)));
+            long failed = sent.data().stream().filter(m -> m.status.name().equals("failed")).count();
+            InboundStore.Usage month = pages.call(() -> inbound.usage(d.id, now));
+            return new UsageRow(d.name, d.id, sent.data().size() + (sent.next() == null ? "" : "+"), failed, month);
+        }).toList();
+        return pages.page("usage", null, null).data("rows", rows).data("today", today.substring(0, 10));
+    }
+
+    /** One device's line on the usage page. */
+    public record UsageRow(String name, String id, String sentToday, long failedToday, InboundStore.Usage month) {
+    }
+
+    /** One event in a message's history. */
+    public record HistoryRow(Instant at, String type, String status) {
+    }
+}
