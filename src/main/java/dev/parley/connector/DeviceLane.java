@@ -133,14 +133,14 @@ final class DeviceLane {
         lock.lock();
         try {
             boolean awaited = open && frontier.arrived(w.id());
+            Waiting replaced = open ? waitingById.get(w.id()) : null;
             if (!open) {
                 bounce = entry;
-            } else if (waitingById.containsKey(w.id())) {
+            } else if (replaced != null) {
                 // A second entry of a waiting message (a repair's copy, or the same entry handed out again after its
                 // visibility lapsed): keep the fresher receipt. The other is left alone, not deleted: on SQS a stale
                 // receipt may still delete the message. Holding the copy instead would mark the record held under
                 // the waiting entry, which then could not be sent until a release.
-                Waiting replaced = waitingById.get(w.id());
                 take(replaced);
                 put(new Waiting(entry, w.rank(), w.released() || replaced.released(), w.visibleUntilNanos()));
             } else if (!w.released() && !awaited && frontier.mustHold(w.rank())) {
@@ -291,8 +291,7 @@ final class DeviceLane {
                 Instant now = clock.instant();
                 Instant allowed = window.nextAllowed(now);
                 if (!allowed.isAfter(now)) {
-                    next = waiting.poll();
-                    waitingById.remove(next.id());
+                    next = takeBest();
                     sentAny = true;
                 } else if (!busy) {
                     long wait = Math.min(MAX_WAIT_MILLIS, Duration.between(now, allowed).toMillis() + 1);
@@ -488,6 +487,13 @@ final class DeviceLane {
     private void take(Waiting w) {
         waiting.remove(w);
         waitingById.remove(w.id());
+    }
+
+    /** Removes and answers the best waiting entry; called with the lock held. */
+    private Waiting takeBest() {
+        Waiting best = waiting.poll();
+        waitingById.remove(best.id());
+        return best;
     }
 
     /** Removes every waiting entry; called with the lock held. */
