@@ -117,7 +117,9 @@ final class DeviceLane {
         this.settings = settings;
         this.window = new SlidingWindow(messagesPerMinute, settings.rateWindow());
         this.capacity = settings.capacityFor(messagesPerMinute);
-        this.frontier = new HeldFrontier(settings.visibility());
+        // An entry coming back reappears within one visibility of leaving the lane; the poller may take a while more
+        // on a busy host. Waiting longer costs only in the rare case that it never comes (its queue write failed).
+        this.frontier = new HeldFrontier(settings.visibility().multipliedBy(2));
         this.thread = Thread.ofVirtual().name("lane-" + deviceId).start(this::run);
     }
 
@@ -267,8 +269,10 @@ final class DeviceLane {
             }
             toExtend = dueForExtension();
             boolean busy = !toExtend.isEmpty();
+            // A held message may rank before the best waiting entry: only a release can tell, room or not.
+            boolean behind = !waiting.isEmpty() && frontier.mustHold(waiting.peek().rank());
             if (holding == 0 && frontier.wantsRelease() && online.getAsBoolean()
-                    && System.nanoTime() - releaseNotBeforeNanos >= 0 && (toRelease = room()) > 0) {
+                    && System.nanoTime() - releaseNotBeforeNanos >= 0 && (toRelease = room(behind)) > 0) {
                 token = frontier.releasing();
             } else if (waiting.isEmpty()) {
                 if (!busy) {
@@ -277,7 +281,8 @@ final class DeviceLane {
             } else if (!online.getAsBoolean()) {
                 toHold = takeAll();
                 startHolds(toHold);
-            } else if (!frontier.known() || frontier.awaitsReturn(waiting.peek().rank(), System.nanoTime())) {
+            } else if (!frontier.known() || behind
+                    || frontier.awaitsReturn(waiting.peek().rank(), System.nanoTime())) {
                 // Until a release has looked, a held message may rank first; one on its way back may too.
                 if (!busy) {
                     changed.await(MAX_WAIT_MILLIS, TimeUnit.MILLISECONDS);
@@ -409,12 +414,14 @@ final class DeviceLane {
     /**
      * How many held entries to release now: none until the lane has drained to half (so released entries are
      * not pushed out again by the next arrivals), then enough to fill it, less those released and still on
-     * their way; called with the lock held.
+     * their way; called with the lock held. A lane {@code behind} a held message releases at least one.
      */
-    private int room() {
+    private int room(boolean behind) {
         int size = waiting.size() + frontier.inFlight(System.nanoTime());
-        if (!frontier.known()) {
-            return Math.max(1, capacity - size); // the first look at the held index must happen even when full
+        if (!frontier.known() || behind) {
+            // The first look at the held index, or the one that lets the best waiting entry go, happens even when
+            // the lane is full.
+            return Math.max(1, capacity - size);
         }
         return size > capacity / 2 ? 0 : capacity - size;
     }
@@ -439,6 +446,10 @@ final class DeviceLane {
         List<Waiting> toHold = new ArrayList<>();
         lock.lock();
         try {
+            if (release.failed()) {
+                // The lane now waits for a release that does not fail: not at once, the store or queue is ailing.
+                releaseNotBeforeNanos = System.nanoTime() + RELEASE_BACKOFF_NANOS;
+            }
             frontier.released(release, token);
             for (Waiting w : waiting) {
                 if (!w.released() && frontier.mustHold(w.rank())) {

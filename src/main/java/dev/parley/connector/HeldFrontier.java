@@ -9,8 +9,8 @@ import java.util.Map;
  * What a lane knows of its device's held messages, so that messages go out in order across a hold and a release:
  * a rank that no held message precedes, and the messages on their way back through SQS (released, or that left
  * the lane because their receipt went stale or their hold failed). The lane holds every arrival that ranks after a
- * held message (overtaking it would break the order the held index keeps), and sends no entry while a message that
- * ranks before it is on its way back. Not thread-safe: the lane guards it with its lock.
+ * held message (overtaking it would break the order the held index keeps), and sends no entry while a held message
+ * or one on its way back ranks before it. Not thread-safe: the lane guards it with its lock.
  */
 final class HeldFrontier {
 
@@ -38,7 +38,10 @@ final class HeldFrontier {
         return known;
     }
 
-    /** Whether an arrival (not from a release) must be held, because a held message ranks before it. */
+    /**
+     * Whether a held message may rank before {@code rank}: an arrival (not from a release) is then held, and a
+     * waiting entry is not sent until a release has read the index again.
+     */
     boolean mustHold(SendRank rank) {
         return known && heldFrom != null && rank.after(heldFrom);
     }
@@ -82,6 +85,15 @@ final class HeldFrontier {
      * started meanwhile are already counted in {@link #heldFrom}, which then only ever moves earlier.
      */
     void released(HeldMessages.Release release, int token) {
+        release.reheld().forEach(rank -> inbound.remove(rank.id())); // back in the index: they will not arrive
+        if (release.failed()) {
+            // A message it could not queue may still be held, ranking anywhere after what was held before (a
+            // message queued beside it may rank after it): hold everything back until a release reads the index
+            // again without failing.
+            heldFrom = SendRank.FIRST;
+            known = true;
+            return;
+        }
         SendRank last = release.queued().stream().max(SendRank.ORDER).orElse(null);
         if (!release.drained() && last == null) {
             return; // read nothing it could queue (dropped, expired): look again

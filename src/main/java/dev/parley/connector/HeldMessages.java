@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -94,10 +95,17 @@ public class HeldMessages {
     }
 
     /**
-     * What one release did: the ranks of the messages it queued again, best first, and whether it read the held
-     * index to its end (so nothing was left held when it looked).
+     * What one release did: the ranks of the messages it queued again, best first; whether it read the held index
+     * to its end (so nothing was left held when it looked); whether any message it read could not be queued (it
+     * may still be held, ranking anywhere after what the index held before); and the ranks of those it put back
+     * among the held after their queue write failed (they will not arrive).
      */
-    record Release(List<SendRank> queued, boolean drained) {
+    record Release(List<SendRank> queued, boolean drained, boolean failed, List<SendRank> reheld) {
+
+        /** A release that queued what it read without a failure. */
+        Release(List<SendRank> queued, boolean drained) {
+            this(queued, drained, false, List.of());
+        }
     }
 
     /**
@@ -122,16 +130,20 @@ public class HeldMessages {
 
     private Release releaseBestFirst(String deviceId, int max, int atOnce, Consumer<SendRank> queuing) {
         List<SendRank> queued = new ArrayList<>();
+        List<SendRank> reheld = new ArrayList<>();
         int seen = 0;
         boolean drained = false;
+        boolean failed = false;
         // Every id read leaves the held index, so reading again from its start until a short page drains it.
         while (seen < max) {
             int page = Math.min(IndexPages.PAGE_SIZE, max - seen);
             List<String> ids = Blocking.await(store.heldFor(deviceId, page));
             Outcome outcome = releaseAll(ids, atOnce, queuing);
             outcome.queued().forEach(released -> queued.add(SendRank.of(released)));
+            reheld.addAll(outcome.reheld());
             seen += ids.size();
             if (outcome.failed()) {
+                failed = true;
                 break; // what failed is still held: not drained, whatever the page's length
             }
             if (ids.size() < page) {
@@ -142,11 +154,14 @@ public class HeldMessages {
         if (!queued.isEmpty()) {
             LOG.infof("Released %d held message(s) of device=%s", queued.size(), deviceId);
         }
-        return new Release(queued, drained);
+        return new Release(queued, drained, failed, reheld);
     }
 
-    /** The records a batch of releases queued, in index order, and whether any release failed. */
-    private record Outcome(List<MessageRecord> queued, boolean failed) {
+    /**
+     * The records a batch of releases queued, in index order; whether any release failed; the ranks of those put
+     * back among the held.
+     */
+    private record Outcome(List<MessageRecord> queued, boolean failed, List<SendRank> reheld) {
     }
 
     /**
@@ -154,8 +169,11 @@ public class HeldMessages {
      * know what was released, in send order. A failure is thrown only when nothing was queued.
      */
     private Outcome releaseAll(List<String> ids, int atOnce, Consumer<SendRank> queuing) {
+        List<SendRank> reheld = new CopyOnWriteArrayList<>();
         if (atOnce <= 1) {
-            return new Outcome(ids.stream().map(id -> releaseOne(id, queuing)).filter(Objects::nonNull).toList(), false);
+            List<MessageRecord> queued = ids.stream().map(id -> releaseOne(id, queuing, reheld))
+                    .filter(Objects::nonNull).toList();
+            return new Outcome(queued, !reheld.isEmpty(), List.copyOf(reheld));
         }
         Semaphore slots = new Semaphore(atOnce);
         List<Future<MessageRecord>> releases = new ArrayList<>();
@@ -164,7 +182,7 @@ public class HeldMessages {
                 releases.add(side.submit(() -> {
                     slots.acquire();
                     try {
-                        return releaseOne(id, queuing);
+                        return releaseOne(id, queuing, reheld);
                     } finally {
                         slots.release();
                     }
@@ -186,10 +204,19 @@ public class HeldMessages {
                 throw new IllegalStateException("Interrupted while releasing held messages", e);
             }
         }
-        if (failure != null && queued.isEmpty()) {
+        if (failure != null && queued.isEmpty() && reheld.isEmpty()) {
             throw failure;
         }
-        return new Outcome(queued, failure != null);
+        return new Outcome(queued, failure != null || !reheld.isEmpty(), List.copyOf(reheld));
+    }
+
+    /** Puts a released record back among the held; false if that failed too (or it is no longer queued). */
+    private boolean rehold(MessageRecord record) {
+        try {
+            return Blocking.await(store.hold(record.id(), record.deviceId(), record.priority()));
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** Fails every held message of a device that was deleted; answers how many. */
@@ -205,9 +232,10 @@ public class HeldMessages {
 
     /**
      * Queues one held message again, marked as released, telling {@code queuing} its rank just before; answers its
-     * record, or null if it was not queued.
+     * record, or null if it was not queued. One whose queue write fails is held again and its rank added to
+     * {@code reheld}: left to the repair job, its late copy would go out after younger messages.
      */
-    private MessageRecord releaseOne(String id, Consumer<SendRank> queuing) {
+    private MessageRecord releaseOne(String id, Consumer<SendRank> queuing, List<SendRank> reheld) {
         MessageRecord record = Blocking.await(store.get(id));
         if (record == null) {
             return null;
@@ -224,8 +252,19 @@ public class HeldMessages {
         if (!Blocking.await(store.release(id, record.shard()))) {
             return null;
         }
-        queuing.accept(SendRank.of(record));
-        Blocking.await(messages.enqueue(record, now, true));
+        SendRank rank = SendRank.of(record);
+        queuing.accept(rank);
+        try {
+            Blocking.await(messages.queueEntry(record, now, true));
+        } catch (RuntimeException e) {
+            if (rehold(record)) {
+                LOG.warnf("Queue write for released message=%s failed (%s); it is held again", id, e.toString());
+                reheld.add(rank);
+                return null;
+            }
+            LOG.warnf("Queue write for released message=%s failed (%s); the repair job will queue it", id,
+                    e.toString());
+        }
         return record;
     }
 }

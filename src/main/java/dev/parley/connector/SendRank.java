@@ -17,6 +17,9 @@ record SendRank(Priority priority, long created, String id) {
             .thenComparingLong(SendRank::created)
             .thenComparing(SendRank::id);
 
+    /** Ranks before every message: a bound that holds back everything. */
+    static final SendRank FIRST = new SendRank(Priority.values()[0], Long.MIN_VALUE, "");
+
     static SendRank of(MessageRecord record) {
         return new SendRank(record.priority(), record.createdAt().toEpochMilli(), record.id());
     }

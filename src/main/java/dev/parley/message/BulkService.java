@@ -358,6 +358,9 @@ public class BulkService {
                         r.deliverAt() == null || !r.deliverAt().isAfter(now) ? Duration.ZERO
                                 : Duration.between(now, r.deliverAt()))).toList();
                 sends.add(queue.enqueueBatch(address, entries)
+                        // A busy host's client may time out acquiring a connection: try again before the
+                        // repair job has to, since its late copies would go out after younger messages.
+                        .onFailure().retry().withBackOff(Duration.ofMillis(200)).atMost(2)
                         .onFailure().recoverWithItem(failure -> {
                             LOG.warnf("Bulk queue write failed (%s); the repair job will queue %d message(s)",
                                     failure.toString(), chunk.size());

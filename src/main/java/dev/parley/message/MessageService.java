@@ -33,6 +33,9 @@ import java.util.List;
 public class MessageService {
 
     private static final Logger LOG = Logger.getLogger(MessageService.class);
+    /** Further tries of a failed queue write before it is left to the caller (or the repair job). */
+    private static final int QUEUE_WRITE_RETRIES = 2;
+    private static final Duration QUEUE_WRITE_BACKOFF = Duration.ofMillis(200);
 
     private final MessageStore store;
     private final OutboundQueue queue;
@@ -184,20 +187,38 @@ public class MessageService {
 
     /** As above; {@code released} marks an entry queued by a release of held messages. */
     public Uni<Void> enqueue(MessageRecord record, Instant now, boolean released) {
-        Duration delay = record.deliverAt() == null || !record.deliverAt().isAfter(now)
-                ? Duration.ZERO : Duration.between(now, record.deliverAt());
-        QueueAddress address = new QueueAddress(record.shard(), record.priority());
-        return queue.enqueue(address, new QueuedMessage(record.id(), record.accountId(), record.deviceId(),
-                record.createdAt().toEpochMilli(), released), delay)
-                .flatMap(ignored -> store.confirmQueued(record.id()))
-                .invoke(() -> LOG.debugf("Queued message=%s device=%s account=%s", record.id(), record.deviceId(),
-                        record.accountId()))
-                .replaceWithVoid()
+        return queueEntry(record, now, released)
                 .onFailure().recoverWithItem(failure -> {
                     LOG.warnf("Queue write for message=%s failed (%s); the repair job will queue it", record.id(),
                             failure.toString());
                     return null;
                 });
+    }
+
+    /**
+     * Sends the queue entry of a queued record, trying again briefly (a busy host's client may time out acquiring a
+     * connection), then confirms it. Fails only when the entry could not be written: a caller that can keep the
+     * record elsewhere (a release puts it back among the held) must not leave it to the repair job, whose late
+     * copy would go out after younger messages. A failed confirmation is only logged: the entry is on its way, and
+     * the repair job's copy of a confirmed-late record is dropped as a duplicate.
+     */
+    public Uni<Void> queueEntry(MessageRecord record, Instant now, boolean released) {
+        Duration delay = record.deliverAt() == null || !record.deliverAt().isAfter(now)
+                ? Duration.ZERO : Duration.between(now, record.deliverAt());
+        QueueAddress address = new QueueAddress(record.shard(), record.priority());
+        QueuedMessage entry = new QueuedMessage(record.id(), record.accountId(), record.deviceId(),
+                record.createdAt().toEpochMilli(), released);
+        return queue.enqueue(address, entry, delay)
+                .onFailure().retry().withBackOff(QUEUE_WRITE_BACKOFF).atMost(QUEUE_WRITE_RETRIES)
+                .flatMap(ignored -> store.confirmQueued(record.id())
+                        .onFailure().recoverWithItem(failure -> {
+                            LOG.debugf("Confirming the queue write of message=%s failed (%s)", record.id(),
+                                    failure.toString());
+                            return null;
+                        }))
+                .invoke(() -> LOG.debugf("Queued message=%s device=%s account=%s", record.id(), record.deviceId(),
+                        record.accountId()))
+                .replaceWithVoid();
     }
 
     /** Removes a message that is still waiting; one already being sent or finished is a 409. */

@@ -102,4 +102,25 @@ class HeldFrontierTest {
         assertThat(frontier.awaitsReturn(rank(Priority.normal, 2, "x"), NOW + LAPSE + 1)).as("given up").isFalse();
         assertThat(frontier.inFlight(NOW + LAPSE + 1)).isZero();
     }
+
+    @Test
+    void a_release_that_failed_holds_everything_back_until_one_reads_the_index_without_failing() {
+        frontier.released(release(true), frontier.releasing());
+        SendRank reheld = rank(Priority.normal, 2, "b");
+        frontier.expect(rank(Priority.normal, 1, "a"), NOW);
+        frontier.expect(reheld, NOW);
+        frontier.expect(rank(Priority.normal, 3, "c"), NOW);
+
+        // "b" could not be queued and went back into the index; "a" and "c" went out beside it.
+        frontier.released(new HeldMessages.Release(List.of(rank(Priority.normal, 1, "a"), rank(Priority.normal, 3,
+                "c")), false, true, List.of(reheld)), frontier.releasing());
+
+        assertThat(frontier.mustHold(rank(Priority.urgent, 0, "0"))).as("even the best").isTrue();
+        assertThat(frontier.wantsRelease()).isTrue();
+        assertThat(frontier.inFlight(NOW)).as("b will not arrive; a and c will").isEqualTo(2);
+
+        frontier.released(release(false, reheld), frontier.releasing());
+        assertThat(frontier.mustHold(rank(Priority.normal, 2, "b"))).isFalse();
+        assertThat(frontier.mustHold(rank(Priority.normal, 3, "c"))).as("after the last one queued").isTrue();
+    }
 }

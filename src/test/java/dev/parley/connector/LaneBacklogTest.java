@@ -112,7 +112,8 @@ class LaneBacklogTest {
             assertThat(expected.subList(0, BULK)).containsAll(early);
             List<String> rest = new ArrayList<>(expected);
             rest.removeAll(early);
-            assertThat(sandbox.sent(device)).extracting(SandboxDriver.SentMessage::messageId)
+            List<String> sent = sandbox.sent(device).stream().map(SandboxDriver.SentMessage::messageId).toList();
+            assertThat(sent).as(firstOutOfOrder(rest, sent))
                     .startsWith(early.toArray(String[]::new))
                     .containsSubsequence(rest)
                     .hasSize(BACKLOG);
@@ -129,6 +130,20 @@ class LaneBacklogTest {
         } finally {
             basicRate(basicRate);
         }
+    }
+
+    /** Names the first message sent before one that ranks before it, so a failure says where the order broke. */
+    private static String firstOutOfOrder(List<String> expected, List<String> sent) {
+        int before = -1;
+        for (int i = 0; i < expected.size(); i++) {
+            int at = sent.indexOf(expected.get(i));
+            if (at < before) {
+                return "expected #" + i + " " + expected.get(i) + " was sent as #" + at + ", before expected #"
+                        + (i - 1) + " " + expected.get(i - 1) + " (sent as #" + before + ")";
+            }
+            before = at;
+        }
+        return "sends in order";
     }
 
     /** Sends one bulk request of {@link #BULK}; answers its ids in send order (same creation time: by id). */
