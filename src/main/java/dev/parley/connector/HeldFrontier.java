@@ -26,6 +26,8 @@ final class HeldFrontier {
     private SendRank heldFrom;
     /** Holds started, so a release can tell whether any started while it ran. */
     private int holds;
+    /** The best rank held since the last release started; null if none. */
+    private SendRank heldDuring;
     /** Someone else may have held messages of the device (or released them): look at the index again. */
     private boolean recheck;
 
@@ -56,6 +58,7 @@ final class HeldFrontier {
         holds++;
         for (SendRank rank : ranks) {
             heldFrom = SendRank.first(heldFrom, rank);
+            heldDuring = SendRank.first(heldDuring, rank);
         }
     }
 
@@ -75,22 +78,25 @@ final class HeldFrontier {
 
     /** A token to pass to {@link #released}: the holds started so far. */
     int releasing() {
+        heldDuring = null;
         return holds;
     }
 
     /**
      * A release started at {@code token} is done (its messages were {@link #expect}ed as it queued them, so one that
-     * arrives before the release ends is not waited for). What it read bounds what is
-     * still held: nothing if it drained the index, else nothing ranking before the last one it queued. Holds that
-     * started meanwhile are already counted in {@link #heldFrom}, which then only ever moves earlier.
+     * arrives before the release ends is not waited for). It read the held index from its start, so what it read
+     * bounds what is still held, together with what was held while it ran: nothing more if it drained the index,
+     * else nothing ranking before the last message it queued. Holds cannot have started before it and still be
+     * under way (the lane releases only when every hold is done). A release that failed bounds what is held by its
+     * floor, or, when it cannot tell, by what was known before (everything, if nothing was).
      */
     void released(HeldMessages.Release release, int token) {
         release.reheld().forEach(rank -> inbound.remove(rank.id())); // back in the index: they will not arrive
+        SendRank during = holds == token ? null : heldDuring;
         if (release.failed()) {
-            // A message it could not queue may still be held, ranking anywhere after what was held before (a
-            // message queued beside it may rank after it): hold everything back until a release reads the index
-            // again without failing.
-            heldFrom = SendRank.FIRST;
+            SendRank floor = release.floor() != null ? release.floor()
+                    : known && heldFrom != null ? heldFrom : SendRank.FIRST;
+            heldFrom = SendRank.first(during, floor);
             known = true;
             return;
         }
@@ -98,12 +104,11 @@ final class HeldFrontier {
         if (!release.drained() && last == null) {
             return; // read nothing it could queue (dropped, expired): look again
         }
-        boolean quiet = holds == token;
         if (release.drained()) {
-            heldFrom = quiet ? null : heldFrom;
-            recheck = recheck && !quiet;
+            heldFrom = during;
+            recheck = recheck && during != null;
         } else {
-            heldFrom = quiet ? last : SendRank.first(heldFrom, last);
+            heldFrom = SendRank.first(during, last);
         }
         known = true;
     }

@@ -96,15 +96,16 @@ public class HeldMessages {
 
     /**
      * What one release did: the ranks of the messages it queued again, best first; whether it read the held index
-     * to its end (so nothing was left held when it looked); whether any message it read could not be queued (it
-     * may still be held, ranking anywhere after what the index held before); and the ranks of those it put back
-     * among the held after their queue write failed (they will not arrive).
+     * to its end (so nothing was left held when it looked); whether any message it read could not be queued, and
+     * then a rank none of those precedes ({@code floor}, null when the release cannot tell: one failed before it
+     * queued anything); and the ranks of those put back among the held after their queue write failed (they will
+     * not arrive).
      */
-    record Release(List<SendRank> queued, boolean drained, boolean failed, List<SendRank> reheld) {
+    record Release(List<SendRank> queued, boolean drained, boolean failed, SendRank floor, List<SendRank> reheld) {
 
         /** A release that queued what it read without a failure. */
         Release(List<SendRank> queued, boolean drained) {
-            this(queued, drained, false, List.of());
+            this(queued, drained, false, null, List.of());
         }
     }
 
@@ -134,16 +135,19 @@ public class HeldMessages {
         int seen = 0;
         boolean drained = false;
         boolean failed = false;
+        SendRank floor = null;
         // Every id read leaves the held index, so reading again from its start until a short page drains it.
         while (seen < max) {
             int page = Math.min(IndexPages.PAGE_SIZE, max - seen);
             List<String> ids = Blocking.await(store.heldFor(deviceId, page));
+            SendRank before = queued.stream().max(SendRank.ORDER).orElse(null);
             Outcome outcome = releaseAll(ids, atOnce, queuing);
             outcome.queued().forEach(released -> queued.add(SendRank.of(released)));
             reheld.addAll(outcome.reheld());
             seen += ids.size();
             if (outcome.failed()) {
                 failed = true;
+                floor = floor(outcome, before);
                 break; // what failed is still held: not drained, whatever the page's length
             }
             if (ids.size() < page) {
@@ -154,14 +158,29 @@ public class HeldMessages {
         if (!queued.isEmpty()) {
             LOG.infof("Released %d held message(s) of device=%s", queued.size(), deviceId);
         }
-        return new Release(queued, drained, failed, reheld);
+        return new Release(queued, drained, failed, floor, reheld);
     }
 
     /**
-     * The records a batch of releases queued, in index order; whether any release failed; the ranks of those put
+     * A rank no message of a failed batch that is still held precedes, or null if none is known. The index is read
+     * in send order, so one that threw ranks after everything queued before it ({@code before}: earlier pages).
+     */
+    private static SendRank floor(Outcome outcome, SendRank before) {
+        SendRank reheld = outcome.reheld().stream().min(SendRank.ORDER).orElse(null);
+        if (!outcome.threw()) {
+            return reheld;
+        }
+        SendRank threw = outcome.floor() != null ? outcome.floor() : before;
+        return threw == null ? null : SendRank.first(threw, reheld);
+    }
+
+    /**
+     * The records a batch of releases queued, in index order; whether any release failed, and whether one threw,
+     * with the last rank queued before the first that threw ({@code floor}, null if none); the ranks of those put
      * back among the held.
      */
-    private record Outcome(List<MessageRecord> queued, boolean failed, List<SendRank> reheld) {
+    private record Outcome(List<MessageRecord> queued, boolean failed, boolean threw, SendRank floor,
+                           List<SendRank> reheld) {
     }
 
     /**
@@ -173,7 +192,7 @@ public class HeldMessages {
         if (atOnce <= 1) {
             List<MessageRecord> queued = ids.stream().map(id -> releaseOne(id, queuing, reheld))
                     .filter(Objects::nonNull).toList();
-            return new Outcome(queued, !reheld.isEmpty(), List.copyOf(reheld));
+            return new Outcome(queued, !reheld.isEmpty(), false, null, List.copyOf(reheld));
         }
         Semaphore slots = new Semaphore(atOnce);
         List<Future<MessageRecord>> releases = new ArrayList<>();
@@ -191,11 +210,15 @@ public class HeldMessages {
         }
         List<MessageRecord> queued = new ArrayList<>();
         RuntimeException failure = null;
+        SendRank floor = null;
         for (Future<MessageRecord> release : releases) {
             try {
                 MessageRecord record = release.get();
                 if (record != null) {
                     queued.add(record);
+                    if (failure == null) {
+                        floor = SendRank.of(record);
+                    }
                 }
             } catch (ExecutionException e) {
                 failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
@@ -207,7 +230,8 @@ public class HeldMessages {
         if (failure != null && queued.isEmpty() && reheld.isEmpty()) {
             throw failure;
         }
-        return new Outcome(queued, failure != null || !reheld.isEmpty(), List.copyOf(reheld));
+        return new Outcome(queued, failure != null || !reheld.isEmpty(), failure != null, floor,
+                List.copyOf(reheld));
     }
 
     /** Puts a released record back among the held; false if that failed too (or it is no longer queued). */

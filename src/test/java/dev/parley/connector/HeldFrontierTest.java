@@ -104,7 +104,7 @@ class HeldFrontierTest {
     }
 
     @Test
-    void a_release_that_failed_holds_everything_back_until_one_reads_the_index_without_failing() {
+    void a_release_that_failed_holds_back_what_ranks_after_its_floor_until_one_reads_the_index_again() {
         frontier.released(release(true), frontier.releasing());
         SendRank reheld = rank(Priority.normal, 2, "b");
         frontier.expect(rank(Priority.normal, 1, "a"), NOW);
@@ -113,14 +113,29 @@ class HeldFrontierTest {
 
         // "b" could not be queued and went back into the index; "a" and "c" went out beside it.
         frontier.released(new HeldMessages.Release(List.of(rank(Priority.normal, 1, "a"), rank(Priority.normal, 3,
-                "c")), false, true, List.of(reheld)), frontier.releasing());
+                "c")), false, true, reheld, List.of(reheld)), frontier.releasing());
 
-        assertThat(frontier.mustHold(rank(Priority.urgent, 0, "0"))).as("even the best").isTrue();
+        assertThat(frontier.mustHold(rank(Priority.normal, 3, "c"))).as("c waits for b").isTrue();
+        assertThat(frontier.mustHold(rank(Priority.normal, 1, "a"))).isFalse();
         assertThat(frontier.wantsRelease()).isTrue();
         assertThat(frontier.inFlight(NOW)).as("b will not arrive; a and c will").isEqualTo(2);
 
-        frontier.released(release(false, reheld), frontier.releasing());
-        assertThat(frontier.mustHold(rank(Priority.normal, 2, "b"))).isFalse();
-        assertThat(frontier.mustHold(rank(Priority.normal, 3, "c"))).as("after the last one queued").isTrue();
+        // The next release queues b and finds nothing else: c may go.
+        int token = frontier.releasing();
+        frontier.holding(List.of(rank(Priority.low, 9, "z"))); // a hold while it runs: the bound is that hold's
+        frontier.released(release(true, reheld), token);
+        assertThat(frontier.mustHold(rank(Priority.normal, 3, "c"))).isFalse();
+        assertThat(frontier.mustHold(rank(Priority.low, 10, "z"))).isTrue();
+    }
+
+    @Test
+    void a_release_that_failed_before_queuing_anything_holds_everything_back() {
+        frontier.released(release(true), frontier.releasing());
+
+        frontier.released(new HeldMessages.Release(List.of(), false, true, null, List.of()), frontier.releasing());
+
+        assertThat(frontier.mustHold(rank(Priority.urgent, 0, "0"))).as("even the best").isTrue();
+        frontier.released(release(true, rank(Priority.normal, 1, "a")), frontier.releasing());
+        assertThat(frontier.mustHold(rank(Priority.urgent, 0, "0"))).isFalse();
     }
 }
