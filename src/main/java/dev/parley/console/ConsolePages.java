@@ -1,6 +1,7 @@
 package dev.parley.console;
 
 import dev.parley.account.Access;
+import dev.parley.billing.BillingConfig;
 import dev.parley.common.Blocking;
 import dev.parley.error.ApiException;
 import io.quarkus.qute.Engine;
@@ -21,11 +22,13 @@ public class ConsolePages {
     private final Engine engine;
     private final Signed signed;
     private final ConsoleConfig config;
+    private final BillingConfig billing;
 
-    public ConsolePages(Engine engine, Signed signed, ConsoleConfig config) {
+    public ConsolePages(Engine engine, Signed signed, ConsoleConfig config, BillingConfig billing) {
         this.engine = engine;
         this.signed = signed;
         this.config = config;
+        this.billing = billing;
     }
 
     /**
@@ -36,6 +39,7 @@ public class ConsolePages {
         return engine.getTemplate("console/" + name).instance()
                 .data("csrf", signed.csrf())
                 .data("page", name)
+                .data("billing", billing.enabled())
                 .data("refreshMillis", config.refresh().toMillis())
                 .data("error", error)
                 .data("field", field == null ? "" : field);

@@ -19,7 +19,7 @@ import static org.hamcrest.Matchers.equalTo;
 class ConsoleSecurityTest {
 
     private static final List<String> PAGES = List.of("/console", "/console/devices", "/console/messages",
-            "/console/webhooks", "/console/tokens", "/console/files", "/console/usage");
+            "/console/webhooks", "/console/tokens", "/console/files", "/console/usage", "/console/billing");
 
     @Test
     void no_page_or_action_without_a_session() {
