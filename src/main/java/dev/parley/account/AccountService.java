@@ -110,6 +110,16 @@ public class AccountService {
         return false;
     }
 
+    /** The account that signs in to the console with this email (it has a console password), or null. */
+    @WithSession
+    public Uni<Account> consoleOwner(String email) {
+        if (email == null || email.isBlank() || email.length() > 320) {
+            return Uni.createFrom().nullItem();
+        }
+        return accounts.find("lower(email) = ?1 and passwordHash is not null", email.trim().toLowerCase())
+                .firstResult();
+    }
+
     /** The account whose console email and password these are, or null (the same for an unknown email). */
     @WithSession
     public Uni<Account> signIn(String email, String password) {

@@ -24,4 +24,16 @@ public interface ConsoleConfig {
     /** How often the console's pages refresh their live parts (device status, QR codes, message status). */
     @WithDefault("2s")
     Duration refresh();
+
+    /** Where owners reach this console, for the links Parley emails (sign-in links, invitations). */
+    @WithDefault("http://localhost:8080")
+    String publicUrl();
+
+    /** How long an emailed sign-in link works (once). */
+    @WithDefault("15m")
+    Duration signInLinkTtl();
+
+    /** How long an operator's invitation works (once). */
+    @WithDefault("7d")
+    Duration inviteTtl();
 }

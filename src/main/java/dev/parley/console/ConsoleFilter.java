@@ -12,14 +12,15 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 import java.net.URI;
 import java.util.Set;
 
-/** Every console page needs a session (except sign-in) and goes out with a strict Content-Security-Policy. */
+/** Every console page needs a session (except sign-in and emailed links) and goes out with a strict Content-Security-Policy. */
 public class ConsoleFilter {
 
     static final String COOKIE = "parley_console";
     /** Scripts, styles and images from Parley itself only: no inline script, no CDN, no framing. */
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-    private static final Set<String> PUBLIC = Set.of("/console/sign-in");
+    private static final Set<String> PUBLIC = Set.of("/console/sign-in", "/console/sign-in/link",
+            "/console/sign-in/link/use");
 
     private final ConsoleSessions sessions;
     private final Signed signed;
