@@ -6,11 +6,9 @@ import io.quarkus.qute.Engine;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.common.annotation.Blocking;
 import io.vertx.core.http.HttpServerRequest;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
@@ -20,20 +18,15 @@ import org.jboss.resteasy.reactive.RestForm;
 
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
 
 /**
  * Signing in by an emailed one-time link instead of the password, and the operator's invitation of a new owner,
  * who signs in by its link and then chooses a console password. Opening a link shows a button rather than
  * signing in at once: mail scanners open links, and must not use them up.
  */
-@Path("/")
+@Path("/console")
 @Blocking
 public class SignInLinkResource {
-
-    /** What the operator's invitation answers. */
-    public record Invitation(String account, Instant expiresAt) {
-    }
 
     private final ConsoleLinks links;
     private final ConsoleSessions sessions;
@@ -60,7 +53,7 @@ public class SignInLinkResource {
      * against the sign-in throttle, so the form cannot be used to flood an inbox.
      */
     @POST
-    @Path("console/sign-in/link")
+    @Path("sign-in/link")
     @Produces(MediaType.TEXT_HTML)
     public Response send(@RestForm String email, @Context HttpServerRequest http) {
         String address = http.remoteAddress() == null ? "?" : http.remoteAddress().hostAddress();
@@ -77,14 +70,14 @@ public class SignInLinkResource {
 
     /** The page an emailed link opens: one button that uses the link up. */
     @GET
-    @Path("console/sign-in/link")
+    @Path("sign-in/link")
     @Produces(MediaType.TEXT_HTML)
     public String open(@QueryParam("token") String token) {
         return linkPage(null, null, token == null ? "" : token);
     }
 
     @POST
-    @Path("console/sign-in/link/use")
+    @Path("sign-in/link/use")
     @Produces(MediaType.TEXT_HTML)
     public Response use(@RestForm String token) {
         ConsoleLink link = pages.call(() -> links.use(token));
@@ -100,14 +93,14 @@ public class SignInLinkResource {
 
     /** Choosing the console password: after an invitation, or any time while signed in. */
     @GET
-    @Path("console/password")
+    @Path("password")
     @Produces(MediaType.TEXT_HTML)
     public TemplateInstance passwordForm(@QueryParam("error") String error, @QueryParam("field") String field) {
         return pages.page("password", error, field);
     }
 
     @POST
-    @Path("console/password")
+    @Path("password")
     @Produces(MediaType.TEXT_HTML)
     public Response setPassword(@RestForm String csrf, @RestForm String password) {
         return pages.post(csrf, "/console/password", () -> {
@@ -117,15 +110,6 @@ public class SignInLinkResource {
             pages.call(() -> accounts.setConsolePassword(pages.accountId(), password));
             return "/console";
         });
-    }
-
-    /** The operator invites an account's owner (its email) to the console: a one-time link, 7 days by default. */
-    @POST
-    @Path("v1/operator/accounts/{id}/invite")
-    @Produces(MediaType.APPLICATION_JSON)
-    @Consumes(MediaType.WILDCARD)
-    public Invitation invite(@PathParam("id") String id) {
-        return new Invitation(id, pages.call(() -> links.invite(id)));
     }
 
     private String linkPage(String error, String notice, String token) {
