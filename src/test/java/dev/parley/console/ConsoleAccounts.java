@@ -33,6 +33,17 @@ final class ConsoleAccounts {
         return new Owner(id, email, created.path("token.token"));
     }
 
+    /** The session's form token, as its pages carry it in every form. */
+    static String csrf(String session) {
+        String page = given().cookie(ConsoleFilter.COOKIE, session).get("/console/tokens").then().statusCode(200)
+                .extract().asString();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(page);
+        if (!m.find()) {
+            throw new AssertionError("no form token on the tokens page");
+        }
+        return m.group(1);
+    }
+
     /** Signs in over HTTP and answers the session cookie's value. */
     static String signIn(Owner owner) {
         return given().redirects().follow(false).contentType(ContentType.URLENC)

@@ -61,6 +61,8 @@ class ConsoleSecurityTest {
                 "/console/devices/" + device + "/pairing-code",
                 "/console/devices/" + device + "/delete", "/console/messages", "/console/tokens",
                 "/console/tokens/x/revoke", "/console/webhooks", "/console/webhooks/x/delete",
+                "/console/webhooks/x", "/console/webhooks/x/test", "/console/webhooks/x/enable",
+                "/console/webhooks/x/secret",
                 "/console/files/x/delete", "/console/messages/x/remove", "/console/sign-out");
         for (String post : posts) {
             given().cookie(ConsoleFilter.COOKIE, session).contentType(ContentType.URLENC).formParam("name", "x")
