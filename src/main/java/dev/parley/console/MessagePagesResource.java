@@ -26,7 +26,9 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.RestForm;
 
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
@@ -65,17 +67,23 @@ public class MessagePagesResource {
         this.clock = clock;
     }
 
-    /** Newest first, narrowed by status and phone; a bad filter is shown next to its field. */
+    /**
+     * Newest first, narrowed by status, phone, reference and creation dates (whole UTC days, both included); a bad
+     * filter is the API's error, shown next to its field.
+     */
     @GET
     @Path("messages")
     public TemplateInstance list(@QueryParam("status") String status, @QueryParam("phone") String phone,
+                                 @QueryParam("reference") String reference,
+                                 @QueryParam("createdAfter") String createdAfter,
+                                 @QueryParam("createdBefore") String createdBefore,
                                  @QueryParam("error") String error, @QueryParam("field") String field) {
         String shownError = error;
         String shownField = field;
         MessagePage page;
         try {
             page = pages.call(() -> listing.list(pages.access(), new MessageListing.ListQuery(status, null, phone, null,
-                    null, null, null, null, "50", null)));
+                    reference, null, dayStart(createdAfter, 0), dayStart(createdBefore, 1), "50", null)));
         } catch (ApiException e) {
             page = new MessagePage(List.of(), null);
             shownError = e.getMessage();
@@ -83,8 +91,28 @@ public class MessagePagesResource {
         }
         return pages.page("messages", shownError, shownField).data("messages", page.data())
                 .data("statuses", Arrays.stream(MessageStatus.values()).map(Enum::name).toList())
-                .data("status", status == null ? "" : status).data("phone", phone == null ? "" : phone)
+                .data("status", orEmpty(status)).data("phone", orEmpty(phone)).data("reference", orEmpty(reference))
+                .data("createdAfter", orEmpty(createdAfter)).data("createdBefore", orEmpty(createdBefore))
                 .data("devices", pages.call(() -> devices.list(pages.access())));
+    }
+
+    /**
+     * A date from the form's date field as the API's instant: the start of that UTC day, or of the day after for
+     * the range's inclusive end. Anything else goes to the API as typed, which names the field it rejects.
+     */
+    static String dayStart(String date, int plusDays) {
+        if (date == null || !date.trim().matches("\\d{4}-\\d{2}-\\d{2}")) {
+            return date;
+        }
+        try {
+            return LocalDate.parse(date.trim()).plusDays(plusDays).atStartOfDay(ZoneOffset.UTC).toInstant().toString();
+        } catch (DateTimeException e) {
+            return date;
+        }
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
     }
 
     /** One message with its event history (the events Parley emitted about it, oldest first), refreshed live. */

@@ -1,0 +1,60 @@
+package dev.parley.console;
+
+import dev.parley.support.Api;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.specification.RequestSpecification;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
+
+/** Console pages over plain HTTP: message search. */
+@QuarkusTest
+class ConsolePagesTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private ConsoleAccounts.Owner owner;
+    private String session;
+
+    @BeforeEach
+    void signedIn() {
+        owner = ConsoleAccounts.newOwner();
+        session = ConsoleAccounts.signIn(owner);
+    }
+
+    @Test
+    void messages_are_found_by_reference_and_by_date_range_and_a_bad_date_is_shown_next_to_its_field() {
+        String device = Api.newDevice(owner.token(), "business");
+        String first = Api.send(owner.token(), Map.of("phone", "+447911123001", "message", "one", "device", device,
+                "reference", "order-1"));
+        String second = Api.send(owner.token(), Map.of("phone", "+447911123002", "message", "two", "device", device,
+                "reference", "order-2"));
+        String today = LocalDate.now(ZoneOffset.UTC).toString();
+        String tomorrow = LocalDate.now(ZoneOffset.UTC).plusDays(1).toString();
+
+        console().queryParam("reference", "order-1").get("/console/messages").then().statusCode(200)
+                .body(containsString(first)).body(not(containsString(second)));
+        console().queryParam("createdAfter", today).queryParam("createdBefore", today).get("/console/messages")
+                .then().statusCode(200).body(containsString(first)).body(containsString(second));
+        console().queryParam("createdAfter", tomorrow).get("/console/messages").then().statusCode(200)
+                .body(not(containsString(first))).body(containsString("value=\"" + tomorrow + "\""));
+        console().queryParam("createdAfter", "last tuesday").get("/console/messages").then().statusCode(200)
+                .body(containsString("id=\"created-after-error\""));
+        String later = LocalDate.now(ZoneOffset.UTC).plusDays(2).toString(); // "until today" ends where tomorrow starts
+        console().queryParam("createdAfter", later).queryParam("createdBefore", today).get("/console/messages")
+                .then().statusCode(200).body(containsString("id=\"created-after-error\""));
+    }
+
+    private RequestSpecification console() {
+        return given().redirects().follow(false).cookie(ConsoleFilter.COOKIE, session);
+    }
+}
