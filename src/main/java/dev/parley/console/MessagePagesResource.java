@@ -4,7 +4,6 @@ import dev.parley.device.DeviceService;
 import dev.parley.event.EventOutbox;
 import dev.parley.event.EventScan;
 import dev.parley.event.EventTypes;
-import dev.parley.inbound.InboundStore;
 import dev.parley.message.MessageListing;
 import dev.parley.message.MessagePage;
 import dev.parley.message.MessageRecord;
@@ -30,12 +29,11 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
-/** The console's messages (search, detail, a test send) and usage pages. */
+/** The console's messages: search, detail with its event history, a test send, removal. */
 @Path("/console")
 @Produces(MediaType.TEXT_HTML)
 @Blocking
@@ -52,17 +50,15 @@ public class MessagePagesResource {
     private final MessageService messages;
     private final MessageListing listing;
     private final DeviceService devices;
-    private final InboundStore inbound;
     private final EventOutbox outbox;
     private final Clock clock;
 
     public MessagePagesResource(ConsolePages pages, MessageService messages, MessageListing listing,
-                                DeviceService devices, InboundStore inbound, EventOutbox outbox, Clock clock) {
+                                DeviceService devices, EventOutbox outbox, Clock clock) {
         this.pages = pages;
         this.messages = messages;
         this.listing = listing;
         this.devices = devices;
-        this.inbound = inbound;
         this.outbox = outbox;
         this.clock = clock;
     }
@@ -154,26 +150,6 @@ public class MessagePagesResource {
                     null, null);
             return "/console/messages/" + pages.call(() -> messages.send(pages.access(), request, null)).id();
         });
-    }
-
-    /** Usage per device: messages sent today (UTC) and this month's counters. */
-    @GET
-    @Path("usage")
-    public TemplateInstance usage() {
-        Instant now = clock.instant();
-        String today = now.atOffset(ZoneOffset.UTC).truncatedTo(ChronoUnit.DAYS).toInstant().toString();
-        List<UsageRow> rows = pages.call(() -> devices.list(pages.access())).stream().map(d -> {
-            MessagePage sent = pages.call(() -> listing.list(pages.access(), new MessageListing.ListQuery(null, null,
-                    null, null, null, d.id, today, null, "100", null)));
-            long failed = sent.data().stream().filter(m -> m.status.name().equals("failed")).count();
-            InboundStore.Usage month = pages.call(() -> inbound.usage(d.id, now));
-            return new UsageRow(d.name, d.id, sent.data().size() + (sent.next() == null ? "" : "+"), failed, month);
-        }).toList();
-        return pages.page("usage", null, null).data("rows", rows).data("today", today.substring(0, 10));
-    }
-
-    /** One device's line on the usage page. */
-    public record UsageRow(String name, String id, String sentToday, long failedToday, InboundStore.Usage month) {
     }
 
     /** One event in a message's history. */

@@ -2,6 +2,7 @@ package dev.parley.console;
 
 import dev.parley.support.Api;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
 
-/** Console pages over plain HTTP: message search. */
+/** Console pages over plain HTTP: message search and the usage chart. */
 @QuarkusTest
 class ConsolePagesTest {
 
@@ -52,6 +53,30 @@ class ConsolePagesTest {
         String later = LocalDate.now(ZoneOffset.UTC).plusDays(2).toString(); // "until today" ends where tomorrow starts
         console().queryParam("createdAfter", later).queryParam("createdBefore", today).get("/console/messages")
                 .then().statusCode(200).body(containsString("id=\"created-after-error\""));
+    }
+
+    @Test
+    void usage_draws_todays_messages_out_in_and_failed_for_each_device() {
+        String device = Api.newDevice(owner.token(), "business");
+        Api.awaitDeviceStatus(owner.token(), device, "online", TIMEOUT);
+        String sent = Api.send(owner.token(), Map.of("phone", "+447911123001", "message", "out", "device", device));
+        String failed = Api.send(owner.token(), Map.of("phone", "+447911120000", "message", "nobody", "device", device));
+        given().header("Operator-Key", Api.OPERATOR_KEY).contentType(ContentType.JSON)
+                .body(Map.of("from", "+447911123009", "text", "in")).post("/v1/operator/sandbox/devices/" + device
+                        + "/incoming").then().statusCode(200);
+        Api.awaitStatus(owner.token(), sent, "delivered", TIMEOUT);
+        Api.awaitStatus(owner.token(), failed, "failed", TIMEOUT);
+        String today = LocalDate.now(ZoneOffset.UTC).toString();
+
+        String page = Api.await(() -> {
+            String html = console().get("/console/usage").then().statusCode(200).extract().asString();
+            return html.contains(today + ": 1 in") ? html : null;
+        }, TIMEOUT, () -> "today's incoming message on the usage chart");
+        assertThat(page).contains("id=\"chart-" + device + "\"").contains("<svg")
+                .contains(today + ": 2 out").contains(today + ": 1 failed")
+                .contains("id=\"sent-today-" + device + "\">2<").contains("id=\"failed-today-" + device + "\">1<")
+                .doesNotContain("style=");
+        assertThat(page.split("<rect ", -1)).hasSize(4); // out, in and failed today: three bars
     }
 
     private RequestSpecification console() {
