@@ -131,15 +131,18 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    void upload_a_file_and_the_quota_bar_moves() throws Exception {
+    void upload_a_file_with_a_progress_bar_and_the_quota_bar_moves() throws Exception {
         console.open("/console/files");
         String before = browser.findElement(By.id("quota-text")).getText();
+        assertThat(browser.findElement(By.id("upload-progress")).isDisplayed()).isFalse();
         Path file = Files.createTempFile("parley-upload", ".txt");
         Files.write(file, new byte[200_000]);
         browser.findElement(By.id("file")).sendKeys(file.toString());
-        browser.findElement(By.id("upload")).submit();
-        waitFor(b -> !b.findElement(By.id("quota-text")).getText().equals(before));
-        assertThat(browser.findElement(By.id("quota-text")).getText()).startsWith("200000 of");
+        browser.findElement(By.id("upload-button")).click();
+        waitFor(b -> b.findElement(By.id("upload-status")).getText().startsWith("Uploaded"));
+        assertThat(browser.findElement(By.id("upload-progress")).getAttribute("value")).isEqualTo("100");
+        assertThat(browser.findElement(By.id("quota-text")).getText()).isNotEqualTo(before).startsWith("200000 of");
+        assertThat(browser.getCurrentUrl()).endsWith("/console/files");
         screenshot("files");
     }
 

@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
 
-/** Console pages over plain HTTP: message search and the usage chart. */
+/** Console pages over plain HTTP: message search, the usage chart, and the upload form without JavaScript. */
 @QuarkusTest
 class ConsolePagesTest {
 
@@ -77,6 +77,16 @@ class ConsolePagesTest {
                 .contains("id=\"sent-today-" + device + "\">2<").contains("id=\"failed-today-" + device + "\">1<")
                 .doesNotContain("style=");
         assertThat(page.split("<rect ", -1)).hasSize(4); // out, in and failed today: three bars
+    }
+
+    @Test
+    void the_upload_form_works_without_javascript() {
+        String csrf = ConsoleAccounts.csrf(session);
+        console().multiPart("csrf", csrf).multiPart("file", "plain.txt", "plain form".getBytes())
+                .post("/console/files").then().statusCode(303)
+                .header("Location", containsString("/console/files"));
+        console().get("/console/files").then().statusCode(200).body(containsString("plain.txt"))
+                .body(containsString("10 of"));
     }
 
     private RequestSpecification console() {
