@@ -47,6 +47,10 @@ class ConsoleSecurityTest {
                     .header("Content-Security-Policy", equalTo(ConsoleFilter.CSP))
                     .header("X-Frame-Options", "DENY");
         }
+        for (String asset : List.of("/console/static/console.js", "/console/static/console.css")) {
+            given().get(asset).then().statusCode(200).header("Content-Security-Policy", equalTo(ConsoleFilter.CSP))
+                    .header("X-Content-Type-Options", "nosniff");
+        }
         assertThat(ConsoleFilter.CSP).contains("default-src 'none'").contains("script-src 'self'")
                 .doesNotContain("unsafe-inline").doesNotContain("unsafe-eval").doesNotContain("http");
     }
