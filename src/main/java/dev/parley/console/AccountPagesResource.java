@@ -5,7 +5,6 @@ import dev.parley.device.DeviceService;
 import dev.parley.error.ApiException;
 import dev.parley.file.FileService;
 import dev.parley.file.FileUsage;
-import dev.parley.webhook.WebhookService;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.GET;
@@ -25,7 +24,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.List;
 
-/** The console's account-wide pages: API tokens, webhooks with their delivery log, files with the quota. */
+/** The console's account-wide pages: API tokens, and files with the quota. */
 @Path("/console")
 @Produces(MediaType.TEXT_HTML)
 @Blocking
@@ -33,15 +32,13 @@ public class AccountPagesResource {
 
     private final ConsolePages pages;
     private final TokenService tokens;
-    private final WebhookService webhooks;
     private final FileService files;
     private final DeviceService devices;
 
-    public AccountPagesResource(ConsolePages pages, TokenService tokens, WebhookService webhooks, FileService files,
+    public AccountPagesResource(ConsolePages pages, TokenService tokens, FileService files,
                                 DeviceService devices) {
         this.pages = pages;
         this.tokens = tokens;
-        this.webhooks = webhooks;
         this.files = files;
         this.devices = devices;
     }
@@ -74,36 +71,6 @@ public class AccountPagesResource {
         return pages.post(csrf, "/console/tokens", () -> {
             pages.call(() -> tokens.revoke(pages.accountId(), id));
             return "/console/tokens";
-        });
-    }
-
-    @GET
-    @Path("webhooks")
-    public TemplateInstance webhooks(@QueryParam("error") String error, @QueryParam("field") String field) {
-        return pages.page("webhooks", error, field).data("webhooks", pages.call(() -> webhooks.list(pages.accountId())));
-    }
-
-    @POST
-    @Path("webhooks")
-    public Response addWebhook(@RestForm String csrf, @RestForm String name, @RestForm String url) {
-        return pages.post(csrf, "/console/webhooks", () -> "/console/webhooks/" + pages.call(() -> webhooks.create(
-                pages.accountId(), new WebhookService.Settings(blank(name), url, null, null, null, null))).id);
-    }
-
-    /** One endpoint and its delivery log, refreshed live. */
-    @GET
-    @Path("webhooks/{id}")
-    public TemplateInstance webhook(@PathParam("id") String id) {
-        return pages.page("webhook", null, null).data("webhook", pages.call(() -> webhooks.get(pages.accountId(), id)))
-                .data("deliveries", pages.call(() -> webhooks.logs(pages.accountId(), id)));
-    }
-
-    @POST
-    @Path("webhooks/{id}/delete")
-    public Response deleteWebhook(@PathParam("id") String id, @RestForm String csrf) {
-        return pages.post(csrf, "/console/webhooks", () -> {
-            pages.call(() -> webhooks.delete(pages.accountId(), id));
-            return "/console/webhooks";
         });
     }
 
@@ -148,9 +115,5 @@ public class AccountPagesResource {
         return pages.page("tokens", error, field).data("created", created)
                 .data("tokens", pages.call(() -> tokens.list(pages.accountId())))
                 .data("devices", pages.call(() -> devices.list(pages.access())));
-    }
-
-    private static String blank(String s) {
-        return s == null || s.isBlank() ? null : s;
     }
 }

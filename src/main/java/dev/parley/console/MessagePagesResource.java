@@ -4,7 +4,6 @@ import dev.parley.device.DeviceService;
 import dev.parley.event.EventOutbox;
 import dev.parley.event.EventScan;
 import dev.parley.event.EventTypes;
-import dev.parley.inbound.InboundStore;
 import dev.parley.message.MessageListing;
 import dev.parley.message.MessagePage;
 import dev.parley.message.MessageRecord;
@@ -26,14 +25,15 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.RestForm;
 
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
-/** The console's messages (search, detail, a test send) and usage pages. */
+/** The console's messages: search, detail with its event history, a test send, removal. */
 @Path("/console")
 @Produces(MediaType.TEXT_HTML)
 @Blocking
@@ -50,32 +50,36 @@ public class MessagePagesResource {
     private final MessageService messages;
     private final MessageListing listing;
     private final DeviceService devices;
-    private final InboundStore inbound;
     private final EventOutbox outbox;
     private final Clock clock;
 
     public MessagePagesResource(ConsolePages pages, MessageService messages, MessageListing listing,
-                                DeviceService devices, InboundStore inbound, EventOutbox outbox, Clock clock) {
+                                DeviceService devices, EventOutbox outbox, Clock clock) {
         this.pages = pages;
         this.messages = messages;
         this.listing = listing;
         this.devices = devices;
-        this.inbound = inbound;
         this.outbox = outbox;
         this.clock = clock;
     }
 
-    /** Newest first, narrowed by status and phone; a bad filter is shown next to its field. */
+    /**
+     * Newest first, narrowed by status, phone, reference and creation dates (whole UTC days, both included); a bad
+     * filter is the API's error, shown next to its field.
+     */
     @GET
     @Path("messages")
     public TemplateInstance list(@QueryParam("status") String status, @QueryParam("phone") String phone,
+                                 @QueryParam("reference") String reference,
+                                 @QueryParam("createdAfter") String createdAfter,
+                                 @QueryParam("createdBefore") String createdBefore,
                                  @QueryParam("error") String error, @QueryParam("field") String field) {
         String shownError = error;
         String shownField = field;
         MessagePage page;
         try {
             page = pages.call(() -> listing.list(pages.access(), new MessageListing.ListQuery(status, null, phone, null,
-                    null, null, null, null, "50", null)));
+                    reference, null, dayStart(createdAfter, 0), dayStart(createdBefore, 1), "50", null)));
         } catch (ApiException e) {
             page = new MessagePage(List.of(), null);
             shownError = e.getMessage();
@@ -83,8 +87,28 @@ public class MessagePagesResource {
         }
         return pages.page("messages", shownError, shownField).data("messages", page.data())
                 .data("statuses", Arrays.stream(MessageStatus.values()).map(Enum::name).toList())
-                .data("status", status == null ? "" : status).data("phone", phone == null ? "" : phone)
+                .data("status", orEmpty(status)).data("phone", orEmpty(phone)).data("reference", orEmpty(reference))
+                .data("createdAfter", orEmpty(createdAfter)).data("createdBefore", orEmpty(createdBefore))
                 .data("devices", pages.call(() -> devices.list(pages.access())));
+    }
+
+    /**
+     * A date from the form's date field as the API's instant: the start of that UTC day, or of the day after for
+     * the range's inclusive end. Anything else goes to the API as typed, which names the field it rejects.
+     */
+    static String dayStart(String date, int plusDays) {
+        if (date == null || !date.trim().matches("\\d{4}-\\d{2}-\\d{2}")) {
+            return date;
+        }
+        try {
+            return LocalDate.parse(date.trim()).plusDays(plusDays).atStartOfDay(ZoneOffset.UTC).toInstant().toString();
+        } catch (DateTimeException e) {
+            return date;
+        }
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
     }
 
     /** One message with its event history (the events Parley emitted about it, oldest first), refreshed live. */
@@ -126,26 +150,6 @@ public class MessagePagesResource {
                     null, null);
             return "/console/messages/" + pages.call(() -> messages.send(pages.access(), request, null)).id();
         });
-    }
-
-    /** Usage per device: messages sent today (UTC) and this month's counters. */
-    @GET
-    @Path("usage")
-    public TemplateInstance usage() {
-        Instant now = clock.instant();
-        String today = now.atOffset(ZoneOffset.UTC).truncatedTo(ChronoUnit.DAYS).toInstant().toString();
-        List<UsageRow> rows = pages.call(() -> devices.list(pages.access())).stream().map(d -> {
-            MessagePage sent = pages.call(() -> listing.list(pages.access(), new MessageListing.ListQuery(null, null,
-                    null, null, null, d.id, today, null, "100", null)));
-            long failed = sent.data().stream().filter(m -> m.status.name().equals("failed")).count();
-            InboundStore.Usage month = pages.call(() -> inbound.usage(d.id, now));
-            return new UsageRow(d.name, d.id, sent.data().size() + (sent.next() == null ? "" : "+"), failed, month);
-        }).toList();
-        return pages.page("usage", null, null).data("rows", rows).data("today", today.substring(0, 10));
-    }
-
-    /** One device's line on the usage page. */
-    public record UsageRow(String name, String id, String sentToday, long failedToday, InboundStore.Usage month) {
     }
 
     /** One event in a message's history. */

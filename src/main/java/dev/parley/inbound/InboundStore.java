@@ -11,6 +11,7 @@ import static dev.parley.aws.Attr.s;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.HashMap;
@@ -18,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Incoming messages, the chats they form, and per-device monthly counters, in DynamoDB with explicit
+ * Incoming messages, the chats they form, and per-device monthly (and daily) counters, in DynamoDB with explicit
  * attribute maps.
  */
 @ApplicationScoped
@@ -138,24 +139,55 @@ public class InboundStore {
         return count(deviceId, at, "media");
     }
 
-    /** Counts one message the device sent (and, if {@code media}, one media message) in one write. */
+    /**
+     * Counts one message the device sent (and, if {@code media}, one media message) in one write, in its month and
+     * in that day of it.
+     */
     public Uni<Void> countSent(String deviceId, Instant at, boolean media) {
-        String period = YearMonth.from(at.atZone(ZoneOffset.UTC)).toString();
+        String day = day(at);
         return Uni.createFrom().completionStage(() -> dynamo.updateItem(b -> b.tableName(tables.usage())
-                        .key(Map.of("deviceId", s(deviceId), "period", s(period)))
-                        .updateExpression(media ? "ADD sent :one, media :one" : "ADD sent :one")
+                        .key(Map.of("deviceId", s(deviceId), "period", s(period(at))))
+                        .updateExpression(media ? "ADD sent :one, #sd :one, media :one, #md :one"
+                                : "ADD sent :one, #sd :one")
+                        .expressionAttributeNames(media ? Map.of("#sd", "sent" + day, "#md", "media" + day)
+                                : Map.of("#sd", "sent" + day))
                         .expressionAttributeValues(Map.of(":one", n(1)))))
                 .replaceWithVoid();
     }
 
+    // The day's counter sits in the month's item next to the month's ("media_29" beside "media"): one write
+    // counts both, and one read gives a month's days.
     private Uni<Void> count(String deviceId, Instant at, String counter) {
-        String period = YearMonth.from(at.atZone(ZoneOffset.UTC)).toString();
         return Uni.createFrom().completionStage(() -> dynamo.updateItem(b -> b.tableName(tables.usage())
-                        .key(Map.of("deviceId", s(deviceId), "period", s(period)))
-                        .updateExpression("ADD #c :one")
-                        .expressionAttributeNames(Map.of("#c", counter))
+                        .key(Map.of("deviceId", s(deviceId), "period", s(period(at))))
+                        .updateExpression("ADD #c :one, #d :one")
+                        .expressionAttributeNames(Map.of("#c", counter, "#d", counter + day(at)))
                         .expressionAttributeValues(Map.of(":one", n(1)))))
                 .replaceWithVoid();
+    }
+
+    private static String period(Instant at) {
+        return YearMonth.from(at.atZone(ZoneOffset.UTC)).toString();
+    }
+
+    private static String day(Instant at) {
+        return String.format("_%02d", at.atZone(ZoneOffset.UTC).getDayOfMonth());
+    }
+
+    /** One UTC day's counters of a device (zero before daily counting began). */
+    public record DayUsage(LocalDate date, long inbound, long inboundHidden, long media, long sent) {
+    }
+
+    /** The device's counters for each day of one month (UTC), first day first. */
+    public Uni<List<DayUsage>> days(String deviceId, YearMonth month) {
+        return Uni.createFrom().completionStage(() -> dynamo.getItem(b -> b.tableName(tables.usage())
+                        .key(Map.of("deviceId", s(deviceId), "period", s(month.toString()))).consistentRead(true)))
+                .map(r -> java.util.stream.IntStream.rangeClosed(1, month.lengthOfMonth()).mapToObj(d -> {
+                    String day = String.format("_%02d", d);
+                    return new DayUsage(month.atDay(d), number(r.item(), "inbound" + day),
+                            number(r.item(), "inboundHidden" + day), number(r.item(), "media" + day),
+                            number(r.item(), "sent" + day));
+                }).toList());
     }
 
     public Uni<Usage> usage(String deviceId, Instant at) {

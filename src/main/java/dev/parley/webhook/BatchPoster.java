@@ -51,6 +51,12 @@ class BatchPoster {
         return retries.run(() -> send(endpoint, url, body, eventIds));
     }
 
+    /** Sends {@code events} once, without retries, logged like every request: a test the owner asked for. */
+    AttemptResult postOnce(ClaimedEndpoint endpoint, List<Event> events) {
+        return send(endpoint, URI.create(endpoint.url()), body(events),
+                String.join(",", events.stream().map(Event::id).toList()));
+    }
+
     private AttemptResult send(ClaimedEndpoint endpoint, URI url, byte[] body, String eventIds) {
         String deliveryId = Ids.newId(clock.instant());
         Instant attemptedAt = clock.instant();

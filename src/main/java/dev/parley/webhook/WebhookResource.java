@@ -24,10 +24,12 @@ import java.util.List;
 public class WebhookResource {
 
     private final WebhookService webhooks;
+    private final TestDeliveries tests;
     private final Caller caller;
 
-    public WebhookResource(WebhookService webhooks, Caller caller) {
+    public WebhookResource(WebhookService webhooks, TestDeliveries tests, Caller caller) {
         this.webhooks = webhooks;
+        this.tests = tests;
         this.caller = caller;
     }
 
@@ -113,6 +115,25 @@ public class WebhookResource {
     @Path("{id}/enable")
     public Uni<WebhookView> enable(@PathParam("id") String id) {
         return webhooks.enable(caller.accountId(), id).map(WebhookView::of);
+    }
+
+    /** A fresh signing secret, in this answer only; the old secret stops signing at once. */
+    @POST
+    @Path("{id}/secret")
+    public Uni<WebhookView> rotateSecret(@PathParam("id") String id) {
+        return webhooks.rotateSecret(caller.accountId(), id).map(WebhookView::created);
+    }
+
+    /** How one test request went: {@code delivered}, the endpoint's status code, the time it took, the error. */
+    public record TestView(boolean delivered, Integer statusCode, long latencyMs, String error) {
+    }
+
+    /** Posts one signed {@code webhook:test} event to the endpoint now, and answers how it went. */
+    @POST
+    @Path("{id}/test")
+    public Uni<TestView> test(@PathParam("id") String id) {
+        return tests.send(caller.accountId(), id).map(result -> new TestView(result.delivered(), result.statusCode(),
+                result.latencyMillis(), result.error()));
     }
 
     /** Recent delivery requests of the endpoint, newest first. */

@@ -160,6 +160,18 @@ public class WebhookService {
         })).invoke(dispatcher::wake);
     }
 
+    /**
+     * Gives the endpoint a fresh signing secret, which the caller shows once; the old one signs nothing from now
+     * on (a request already under way may still carry its signature).
+     */
+    public Uni<WebhookEndpoint> rotateSecret(String accountId, String id) {
+        return Panache.withTransaction(() -> get(accountId, id).map(endpoint -> {
+            endpoint.secret = SECRET_PREFIX + Ids.secret(32);
+            endpoint.updatedAt = clock.instant();
+            return endpoint;
+        }));
+    }
+
     @WithSession
     public Uni<List<WebhookEndpoint>> list(String accountId) {
         return endpoints.listForAccount(accountId);

@@ -48,6 +48,12 @@ public final class ConsoleAccounts {
         return m.group(1);
     }
 
+    /** The session's form token, as its pages carry it in every form. */
+    static String csrf(String session) {
+        return csrfOf(given().cookie(ConsoleFilter.COOKIE, session).get("/console/tokens").then().statusCode(200)
+                .extract().asString());
+    }
+
     /** Signs in over HTTP and answers the session cookie's value. */
     public static String signIn(Owner owner) {
         return given().redirects().follow(false).contentType(ContentType.URLENC)

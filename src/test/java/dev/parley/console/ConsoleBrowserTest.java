@@ -8,20 +8,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.io.File;
 import java.net.InetSocketAddress;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 
 import static io.restassured.RestAssured.given;
@@ -31,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTest
 class ConsoleBrowserTest {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration TIMEOUT = ConsoleBrowser.TIMEOUT;
+    private static ConsoleBrowser console;
     private static WebDriver browser;
     private static ConsoleAccounts.Owner owner;
 
@@ -39,38 +32,26 @@ class ConsoleBrowserTest {
     URL base;
 
     @BeforeEach
-    void signedIn() throws Exception {
-        if (browser != null) {
-            return;
+    void signedIn() {
+        if (console == null) {
+            console = ConsoleBrowser.signedIn(base);
+            browser = console.driver();
+            owner = console.owner();
         }
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1200,900", "--user-data-dir=" + Files.createTempDirectory("parley-chromium"));
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File("/usr/bin/chromedriver")).build();
-        browser = new ChromeDriver(service, options);
-        owner = ConsoleAccounts.newOwner();
-        browser.get(url("/console/sign-in"));
-        browser.findElement(By.id("email")).sendKeys(owner.email());
-        browser.findElement(By.id("password")).sendKeys(ConsoleAccounts.PASSWORD);
-        browser.findElement(By.id("sign-in")).click();
-        waitFor(b -> b.getCurrentUrl().endsWith("/console"));
     }
 
     @AfterAll
     static void quit() {
-        if (browser != null) {
-            browser.quit();
-            browser = null;
+        if (console != null) {
+            console.close();
+            console = null;
         }
     }
 
     @Test
     void add_a_device_and_link_it_by_the_qr_code_then_send_a_message_that_turns_delivered_without_reload()
             throws Exception {
-        browser.get(url("/console/devices"));
+        console.open("/console/devices");
         browser.findElement(By.id("name")).sendKeys("Shop phone");
         browser.findElement(By.id("phone")).sendKeys("+447911123456");
         browser.findElement(By.id("add-device")).submit();
@@ -94,7 +75,7 @@ class ConsoleBrowserTest {
                 .then().statusCode(200);
         waitFor(b -> b.findElement(By.id("device-status")).getText().equals("online"));
 
-        browser.get(url("/console/messages"));
+        console.open("/console/messages");
         new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("device"))).selectByValue(device);
         browser.findElement(By.id("phone")).sendKeys("+447911123001");
         browser.findElement(By.id("message")).sendKeys("Hello from the console");
@@ -105,10 +86,10 @@ class ConsoleBrowserTest {
         assertThat(browser.getCurrentUrl()).isEqualTo(page);
         screenshot("message-delivered");
 
-        browser.get(url("/console/usage"));
+        console.open("/console/usage");
         assertThat(browser.findElement(By.id("sent-today-" + device)).getText()).isEqualTo("1");
         screenshot("usage");
-        browser.get(url("/console"));
+        console.open("/console");
         screenshot("overview");
     }
 
@@ -119,7 +100,7 @@ class ConsoleBrowserTest {
         String sent = Api.send(owner.token(), java.util.Map.of("phone", "+447911123003", "message", "history",
                 "device", device));
         Api.awaitStatus(owner.token(), sent, "delivered", TIMEOUT);
-        browser.get(url("/console/messages/" + sent));
+        console.open("/console/messages/" + sent);
         waitFor(b -> b.findElement(By.id("history")).getText().contains("message:out:delivered"));
         assertThat(browser.findElement(By.id("history")).getText()).contains("message:out:sent");
         assertThat(browser.findElements(By.id("remove"))).isEmpty();
@@ -127,7 +108,7 @@ class ConsoleBrowserTest {
 
         String later = Api.send(owner.token(), java.util.Map.of("phone", "+447911123004", "message", "later",
                 "device", device, "deliverAt", java.time.OffsetDateTime.now().plusHours(1).toString()));
-        browser.get(url("/console/messages/" + later));
+        console.open("/console/messages/" + later);
         browser.findElement(By.id("remove")).click();
         waitFor(b -> b.findElement(By.id("message-status")).getText().equals("removed"));
         waitFor(b -> b.findElement(By.id("history")).getText().contains("message:out:removed"));
@@ -136,13 +117,13 @@ class ConsoleBrowserTest {
 
     @Test
     void create_a_token_shown_once_then_revoke_it() throws Exception {
-        browser.get(url("/console/tokens"));
+        console.open("/console/tokens");
         browser.findElement(By.id("name")).sendKeys("ci");
         browser.findElement(By.id("create-token")).submit();
         String token = waitFor(b -> b.findElement(By.id("new-token")).getText());
         given().header("Token", token).get("/v1/account").then().statusCode(200);
         screenshot("token-created");
-        browser.get(url("/console/tokens"));
+        console.open("/console/tokens");
         assertThat(browser.findElements(By.id("new-token"))).isEmpty();
         browser.findElement(By.xpath("//tr[td[1][text()='ci']]//button")).click();
         waitFor(b -> b.findElements(By.xpath("//tr[td[1][text()='ci']]")).isEmpty());
@@ -150,15 +131,18 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    void upload_a_file_and_the_quota_bar_moves() throws Exception {
-        browser.get(url("/console/files"));
+    void upload_a_file_with_a_progress_bar_and_the_quota_bar_moves() throws Exception {
+        console.open("/console/files");
         String before = browser.findElement(By.id("quota-text")).getText();
+        assertThat(browser.findElement(By.id("upload-progress")).isDisplayed()).isFalse();
         Path file = Files.createTempFile("parley-upload", ".txt");
         Files.write(file, new byte[200_000]);
         browser.findElement(By.id("file")).sendKeys(file.toString());
-        browser.findElement(By.id("upload")).submit();
-        waitFor(b -> !b.findElement(By.id("quota-text")).getText().equals(before));
-        assertThat(browser.findElement(By.id("quota-text")).getText()).startsWith("200000 of");
+        browser.findElement(By.id("upload-button")).click();
+        waitFor(b -> b.findElement(By.id("upload-status")).getText().startsWith("Uploaded"));
+        assertThat(browser.findElement(By.id("upload-progress")).getAttribute("value")).isEqualTo("100");
+        assertThat(browser.findElement(By.id("quota-text")).getText()).isNotEqualTo(before).startsWith("200000 of");
+        assertThat(browser.getCurrentUrl()).endsWith("/console/files");
         screenshot("files");
     }
 
@@ -172,7 +156,7 @@ class ConsoleBrowserTest {
         });
         receiver.start();
         try {
-            browser.get(url("/console/webhooks"));
+            console.open("/console/webhooks");
             browser.findElement(By.id("url")).sendKeys("http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook");
             browser.findElement(By.id("add-webhook")).submit();
             waitFor(b -> b.getCurrentUrl().contains("/console/webhooks/"));
@@ -187,22 +171,11 @@ class ConsoleBrowserTest {
         }
     }
 
-    private String url(String path) {
-        return base.toString().replaceFirst("/$", "").replace("127.0.0.1", "localhost") + path;
-    }
-
     private static <T> T waitFor(java.util.function.Function<WebDriver, T> condition) {
-        return new WebDriverWait(browser, TIMEOUT).ignoring(org.openqa.selenium.NoSuchElementException.class)
-                .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(b -> {
-                    T value = condition.apply(b);
-                    return value instanceof Boolean flag ? (flag ? value : null) : value;
-                });
+        return console.waitFor(condition);
     }
 
-    private static void screenshot(String name) throws Exception {
-        Path dir = Path.of("target/screenshots");
-        Files.createDirectories(dir);
-        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
-        Files.copy(shot.toPath(), dir.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    private static void screenshot(String name) {
+        console.screenshot(name);
     }
 }

@@ -47,6 +47,10 @@ class ConsoleSecurityTest {
                     .header("Content-Security-Policy", equalTo(ConsoleFilter.CSP))
                     .header("X-Frame-Options", "DENY");
         }
+        for (String asset : List.of("/console/static/console.js", "/console/static/console.css")) {
+            given().get(asset).then().statusCode(200).header("Content-Security-Policy", equalTo(ConsoleFilter.CSP))
+                    .header("X-Content-Type-Options", "nosniff");
+        }
         assertThat(ConsoleFilter.CSP).contains("default-src 'none'").contains("script-src 'self'")
                 .doesNotContain("unsafe-inline").doesNotContain("unsafe-eval").doesNotContain("http");
     }
@@ -61,6 +65,8 @@ class ConsoleSecurityTest {
                 "/console/devices/" + device + "/pairing-code",
                 "/console/devices/" + device + "/delete", "/console/messages", "/console/tokens",
                 "/console/tokens/x/revoke", "/console/webhooks", "/console/webhooks/x/delete",
+                "/console/webhooks/x", "/console/webhooks/x/test", "/console/webhooks/x/enable",
+                "/console/webhooks/x/secret",
                 "/console/files/x/delete", "/console/messages/x/remove", "/console/sign-out");
         for (String post : posts) {
             given().cookie(ConsoleFilter.COOKIE, session).contentType(ContentType.URLENC).formParam("name", "x")

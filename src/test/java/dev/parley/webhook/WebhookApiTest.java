@@ -137,12 +137,33 @@ class WebhookApiTest {
         given().header("Token", a.token()).get("/v1/webhooks/" + bWebhook).then().statusCode(404);
         given().header("Token", a.token()).get("/v1/webhooks/" + bWebhook + "/logs").then().statusCode(404);
         given().header("Token", a.token()).post("/v1/webhooks/" + bWebhook + "/enable").then().statusCode(404);
+        given().header("Token", a.token()).post("/v1/webhooks/" + bWebhook + "/secret").then().statusCode(404);
+        given().header("Token", a.token()).post("/v1/webhooks/" + bWebhook + "/test").then().statusCode(404);
         patch(a, bWebhook, Map.of("url", "http://127.0.0.1:9/stolen")).then().statusCode(404);
         given().header("Token", a.token()).delete("/v1/webhooks/" + bWebhook).then().statusCode(404);
         given().header("Token", a.token()).get("/v1/webhooks").then().statusCode(200).body("size()", equalTo(0));
 
         given().header("Token", b.token()).get("/v1/webhooks/" + bWebhook).then().statusCode(200)
                 .body("url", equalTo(URL));
+    }
+
+    @Test
+    void a_rotated_secret_is_shown_once_and_a_test_delivery_reports_how_the_endpoint_answered() {
+        Api.Tenant tenant = Api.newAccount();
+        Response created = create(tenant, Map.of("url", URL));
+        String id = created.path("id");
+        String rotated = given().header("Token", tenant.token()).post("/v1/webhooks/" + id + "/secret").then()
+                .statusCode(200).body("secret", startsWith(WebhookService.SECRET_PREFIX)).extract().path("secret");
+        assertThat(rotated).isNotEqualTo(created.<String>path("secret"));
+        given().header("Token", tenant.token()).get("/v1/webhooks/" + id).then().body("secret", nullValue());
+
+        // nothing listens at URL: the test reports the failure, and the endpoint's delivery state is untouched
+        given().header("Token", tenant.token()).post("/v1/webhooks/" + id + "/test").then().statusCode(200)
+                .body("delivered", equalTo(false)).body("error", org.hamcrest.Matchers.notNullValue());
+        given().header("Token", tenant.token()).get("/v1/webhooks/" + id).then()
+                .body("status", equalTo("active")).body("consecutiveFailures", equalTo(0));
+        given().header("Token", tenant.token()).get("/v1/webhooks/" + id + "/logs").then()
+                .body("size()", equalTo(1)).body("[0].success", equalTo(false));
     }
 
     /** Deletes what a test created, so no later test's dispatcher spends time on these endpoints. */

@@ -20,3 +20,49 @@
   }
   setTimeout(refresh, every);
 })();
+
+// Uploads with a progress bar: the files form goes through XMLHttpRequest, whose upload reports progress, and the
+// page's main part is swapped for the answer. Without JavaScript (or XMLHttpRequest) the plain form posts as usual.
+(function () {
+  if (!window.XMLHttpRequest || !window.FormData) { return; }
+  document.addEventListener('submit', function (event) {
+    var form = event.target;
+    if (form.id !== 'upload') { return; }
+    event.preventDefault();
+    var progress = document.getElementById('upload-progress');
+    var status = document.getElementById('upload-status');
+    var data = new FormData(form);
+    var file = form.querySelector('input[type=file]').files[0];
+    var xhr = new XMLHttpRequest();
+    progress.hidden = false;
+    progress.value = 0;
+    status.textContent = 'Uploading…';
+    xhr.upload.addEventListener('progress', function (e) {
+      if (e.lengthComputable) {
+        progress.value = Math.round(e.loaded * 100 / e.total);
+        status.textContent = 'Uploading… ' + progress.value + '%';
+      }
+    });
+    xhr.addEventListener('load', function () {
+      if (xhr.status !== 200) {
+        status.textContent = 'The upload failed (HTTP ' + xhr.status + '): reload the page and try again.';
+        return;
+      }
+      // The server answered with the files page (after its redirect): show it, with the error it names if any.
+      var fresh = new DOMParser().parseFromString(xhr.responseText, 'text/html');
+      document.getElementById('main').innerHTML = fresh.getElementById('main').innerHTML;
+      if (xhr.responseURL && xhr.responseURL !== location.href) { history.replaceState(null, '', xhr.responseURL); }
+      if (!document.getElementById('file-error')) {
+        var done = document.getElementById('upload-progress');
+        done.hidden = false;
+        done.value = 100;
+        document.getElementById('upload-status').textContent = 'Uploaded ' + (file ? file.name : 'the file') + '.';
+      }
+    });
+    xhr.addEventListener('error', function () {
+      status.textContent = 'The upload did not reach Parley: check the connection and try again.';
+    });
+    xhr.open('POST', form.action);
+    xhr.send(data);
+  });
+})();

@@ -35,7 +35,7 @@ import static org.hamcrest.Matchers.equalTo;
 @QuarkusTest
 @TestProfile(BaileysLinkingTest.BaileysEngine.class)
 @WithTestResource(GreenMailResource.class)
-class BaileysLinkingTest {
+public class BaileysLinkingTest {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 

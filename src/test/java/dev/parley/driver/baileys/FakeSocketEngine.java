@@ -53,11 +53,16 @@ public class FakeSocketEngine {
     }
 
     /** The phone links the device (it scanned the QR or entered the pairing code); WhatsApp then restarts the socket. */
-    void link(String deviceId) {
+    public void link(String deviceId) {
         BaileysFake.FakeNetwork network = new BaileysFake.FakeNetwork(started.driver());
         ObjectNode link = BaileysFake.JSON.createObjectNode();
         link.putObject("link").put("phone", "447911123456").put("name", "Parley Test");
         network.fake(deviceId, link, BaileysFake.JSON.createObjectNode().put("close", 515));
+    }
+
+    /** WhatsApp's server rotates the QR code of the device's current (unlinked) socket to one with {@code ref}. */
+    public void rotateQr(String deviceId, String ref) {
+        new BaileysFake.FakeNetwork(started.driver()).fake(deviceId, BaileysFake.JSON.createObjectNode().put("qr", ref));
     }
 
     /** WhatsApp closes the device's socket with a disconnect code (401 logged out, 403 forbidden, …). */
