@@ -67,7 +67,8 @@ class ConsoleSecurityTest {
                 "/console/tokens/x/revoke", "/console/webhooks", "/console/webhooks/x/delete",
                 "/console/webhooks/x", "/console/webhooks/x/test", "/console/webhooks/x/enable",
                 "/console/webhooks/x/secret",
-                "/console/files/x/delete", "/console/messages/x/remove", "/console/sign-out");
+                "/console/files/x/delete", "/console/messages/x/remove", "/console/billing/customer",
+                "/console/billing/devices/" + device + "/plan-change", "/console/password", "/console/sign-out");
         for (String post : posts) {
             given().cookie(ConsoleFilter.COOKIE, session).contentType(ContentType.URLENC).formParam("name", "x")
                     .post(post).then().statusCode(403).body("field", equalTo("csrf"));
