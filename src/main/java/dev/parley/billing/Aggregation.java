@@ -81,6 +81,18 @@ public class Aggregation {
      * without refund (on a worker thread) and answers true.
      */
     public boolean removeFromAggregated(Device device) {
+        return takeOut(device, false, "remove-" + device.id);
+    }
+
+    /**
+     * Whether the device is paid for by its account's aggregated subscription; if so, takes it out with its unused
+     * time credited (the operator granted it: the customer stops paying for it now) and answers true.
+     */
+    public boolean releaseFromAggregated(Device device, String idempotencyKey) {
+        return takeOut(device, true, idempotencyKey);
+    }
+
+    private boolean takeOut(Device device, boolean credit, String idempotencyKey) {
         String aggregated = Blocking.onContext(() -> records.aggregated(device.accountId));
         if (aggregated == null || !aggregated.equals(device.subscriptionId)) {
             return false;
@@ -88,10 +100,18 @@ public class Aggregation {
         List<Device> rest = Blocking.onContext(() -> records.paidDevices(device.accountId)).stream()
                 .filter(d -> !d.id.equals(device.id) && aggregated.equals(d.subscriptionId)).toList();
         if (rest.isEmpty()) {
-            gateway.cancelNow(aggregated);
+            if (credit) {
+                gateway.cancelProrated(aggregated);
+            } else {
+                gateway.cancelNow(aggregated);
+            }
             Blocking.onContext(() -> records.dropAggregated(device.accountId, aggregated));
+        } else if (credit) {
+            String customer = Blocking.onContext(() -> billing.account(device.accountId)).stripeCustomer;
+            gateway.setQuantities(aggregated, quantities(rest), true, Proration.prorationDate(gateway.now(customer)),
+                    idempotencyKey);
         } else {
-            gateway.setQuantities(aggregated, quantities(rest), false, null, "remove-" + device.id);
+            gateway.setQuantities(aggregated, quantities(rest), false, null, idempotencyKey);
         }
         return true;
     }

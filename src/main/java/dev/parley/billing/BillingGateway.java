@@ -95,8 +95,12 @@ public interface BillingGateway {
     /** The price id of a plan: found by lookup key, or created with its product (idempotent). */
     String priceFor(PlanPrice price);
 
-    /** Starts Stripe Checkout in subscription mode for one device on {@code priceId}, with the customer's VAT rates. */
-    Checkout startCheckout(String customerId, String priceId, String deviceId, String returnUrl, List<String> taxRateIds);
+    /**
+     * Starts Stripe Checkout in subscription mode for one device on {@code priceId}, with the customer's VAT rates;
+     * {@code idempotencyKey} names the purchase (a device bought again after a revoked grant is another purchase).
+     */
+    Checkout startCheckout(String customerId, String priceId, String deviceId, String returnUrl, List<String> taxRateIds,
+                           String idempotencyKey);
 
     /** Stripe's current view of a subscription, or empty when it does not exist. */
     Optional<Subscription> subscription(String subscriptionId);
@@ -135,6 +139,13 @@ public interface BillingGateway {
     Preview upcoming(String customerId, String subscriptionId);
     /** Ends the subscription now, crediting its unused time to the customer's balance (invoiced at once, never refunded). */
     void cancelProrated(String subscriptionId);
+
+    /**
+     * Ends a device's own subscription because the operator granted the device: first it stops naming the device
+     * (metadata {@code device} moves to {@code granted_device}), so none of its events, however late, touches the
+     * device again; then {@link #cancelProrated}. Ending one that ended already does nothing.
+     */
+    void endForGrant(String subscriptionId);
 
     /**
      * Starts the account's aggregated subscription, charged at once: one item per price id with its quantity, metadata

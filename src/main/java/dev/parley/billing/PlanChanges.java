@@ -68,6 +68,10 @@ public class PlanChanges {
             throw ApiException.invalid("plan", "plan is required");
         }
         Device device = Blocking.onContext(() -> devices.get(accountId, deviceId));
+        if (device.billingStatus == BillingStatus.granted) {
+            throw new ApiException(409, "billing", "The device is granted by the operator: its plan is the operator's to"
+                    + " change", "device");
+        }
         if (device.billingStatus != BillingStatus.active && device.billingStatus != BillingStatus.past_due) {
             throw new ApiException(409, "billing", "Only a paid device changes plan; this one is " + device.billingStatus, "device");
         }

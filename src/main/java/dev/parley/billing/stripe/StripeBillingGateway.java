@@ -137,7 +137,7 @@ public class StripeBillingGateway implements BillingGateway {
 
     @Override
     public Checkout startCheckout(String customerId, String priceId, String deviceId, String returnUrl,
-                                  List<String> taxRateIds) {
+                                  List<String> taxRateIds, String idempotencyKey) {
         return call(() -> {
             Session session = stripe.v1().checkout().sessions().create(SessionCreateParams.builder()
                     .setMode(SessionCreateParams.Mode.SUBSCRIPTION)
@@ -149,7 +149,7 @@ public class StripeBillingGateway implements BillingGateway {
                     .putMetadata("device", deviceId)
                     .setSubscriptionData(SessionCreateParams.SubscriptionData.builder()
                             .putMetadata("device", deviceId).addAllDefaultTaxRate(taxRateIds).build())
-                    .build(), key("checkout-" + deviceId));
+                    .build(), key(idempotencyKey));
             return new Checkout(session.getId(), session.getUrl());
         });
     }
@@ -218,6 +218,20 @@ public class StripeBillingGateway implements BillingGateway {
     public void cancelProrated(String subscriptionId) {
         call(() -> stripe.v1().subscriptions().cancel(subscriptionId, SubscriptionCancelParams.builder()
                 .setProrate(true).setInvoiceNow(true).build(), key("cancel-prorated-" + subscriptionId)));
+    }
+
+    @Override
+    public void endForGrant(String subscriptionId) {
+        Optional<Subscription> sub = subscription(subscriptionId);
+        if (sub.isEmpty() || "canceled".equals(sub.get().status())) {
+            return;
+        }
+        if (sub.get().deviceId() != null && !sub.get().deviceId().isEmpty()) {
+            String device = sub.get().deviceId();
+            call(() -> stripe.v1().subscriptions().update(subscriptionId, SubscriptionUpdateParams.builder()
+                    .putMetadata("device", "").putMetadata("granted_device", device).build(), key("grant-end-" + subscriptionId)));
+        }
+        cancelProrated(subscriptionId);
     }
 
     @Override
