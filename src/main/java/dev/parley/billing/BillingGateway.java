@@ -160,6 +160,20 @@ public interface BillingGateway {
     Subscription setQuantities(String subscriptionId, Map<String, Long> quantities, boolean prorate, Instant prorationDate,
                                String idempotencyKey);
 
+    /**
+     * Moves quantities between the aggregated subscription's items (a device's plan change): prorated from
+     * {@code prorationDate}, invoiced at once ({@code invoiceNow}, an upgrade) or credited on the next invoice.
+     */
+    Subscription changeQuantities(String subscriptionId, Map<String, Long> quantities, Instant prorationDate,
+                                  boolean invoiceNow, String idempotencyKey);
+
+    /** What {@link #changeQuantities} would invoice (Stripe's invoice preview), without changing anything. */
+    Preview previewQuantities(String customerId, String subscriptionId, Map<String, Long> quantities, Instant prorationDate,
+                              boolean invoiceNow);
+
+    /** The subscription's quantity per price id, as Stripe holds it now. */
+    Map<String, Long> quantities(String subscriptionId);
+
     /** The customer's invoices, newest first (at most {@code limit}). */
     List<Invoice> invoices(String customerId, int limit);
 
