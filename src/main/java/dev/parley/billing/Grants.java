@@ -85,12 +85,13 @@ public class Grants {
         Instant now = clock.instant();
         // Granted before its subscription ends, so that end's webhook finds the device granted and leaves it alone.
         Device granted = Blocking.onContext(() -> records.grant(device.id, plan.name, note, now));
-        if (paying != null) {
-            if (!aggregation.releaseFromAggregated(device, "release-" + device.id + "-" + granted.grantedAt.toEpochMilli())) {
-                gateway.endForGrant(paying);
-            }
-            Blocking.onContext(() -> records.endedForGrant(device.id, paying));
-            granted.subscriptionId = null;
+        if (paying != null && !aggregation.releaseFromAggregated(device,
+                "release-" + device.id + "-" + granted.grantedAt.toEpochMilli())) {
+            gateway.endForGrant(paying);
+        }
+        if (device.subscriptionId != null) {
+            // Ended now, or before (canceled): a granted device names no subscription.
+            Blocking.onContext(() -> records.endedForGrant(device.id, device.subscriptionId));
         }
         LOG.infof("Device %s of account %s granted on plan %s (was %s)", device.id, accountId, plan.name, device.billingStatus);
         return GrantView.of(granted);
