@@ -305,9 +305,18 @@ final class Invoices {
             List<Subscriptions.Change> changes = Subscriptions.changes(e, sub, details.get("items"));
             long date = StripeEmulator.longParam(details, "proration_date", e.now(customer));
             prorations = "none".equals(behavior) ? List.of() : Subscriptions.prorations(e, sub, changes, date);
+            List<Map<String, Object>> copied = Subscriptions.items(copy);
             for (Subscriptions.Change c : changes) {
-                for (Map<String, Object> item : Subscriptions.items(copy)) {
-                    if (c.item() != null && c.item().get("id").equals(item.get("id")) && c.newPrice() != null) {
+                if (c.item() == null) {
+                    // An added item: on the next invoice like the others (not registered, as nothing is created).
+                    copied.add(StripeEmulator.obj("id", null, "price", Json.copy(e.get(c.newPrice(), "price")),
+                            "quantity", c.newQuantity(), "current_period_start", Subscriptions.periodStart(sub),
+                            "current_period_end", Subscriptions.periodEnd(sub)));
+                    continue;
+                }
+                copied.removeIf(item -> c.item().get("id").equals(item.get("id")) && c.newPrice() == null);
+                for (Map<String, Object> item : copied) {
+                    if (c.item().get("id").equals(item.get("id")) && c.newPrice() != null) {
                         item.put("price", Json.copy(e.get(c.newPrice(), "price")));
                         item.put("quantity", c.newQuantity());
                     }

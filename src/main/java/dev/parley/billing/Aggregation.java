@@ -81,6 +81,18 @@ public class Aggregation {
      * without refund (on a worker thread) and answers true.
      */
     public boolean removeFromAggregated(Device device) {
+        return takeOut(device, false, "remove-" + device.id);
+    }
+
+    /**
+     * Whether the device is paid for by its account's aggregated subscription; if so, takes it out with its unused
+     * time credited (the operator granted it: the customer stops paying for it now) and answers true.
+     */
+    public boolean releaseFromAggregated(Device device, String idempotencyKey) {
+        return takeOut(device, true, idempotencyKey);
+    }
+
+    private boolean takeOut(Device device, boolean credit, String idempotencyKey) {
         String aggregated = Blocking.onContext(() -> records.aggregated(device.accountId));
         if (aggregated == null || !aggregated.equals(device.subscriptionId)) {
             return false;
@@ -88,10 +100,18 @@ public class Aggregation {
         List<Device> rest = Blocking.onContext(() -> records.paidDevices(device.accountId)).stream()
                 .filter(d -> !d.id.equals(device.id) && aggregated.equals(d.subscriptionId)).toList();
         if (rest.isEmpty()) {
-            gateway.cancelNow(aggregated);
+            if (credit) {
+                gateway.cancelProrated(aggregated);
+            } else {
+                gateway.cancelNow(aggregated);
+            }
             Blocking.onContext(() -> records.dropAggregated(device.accountId, aggregated));
+        } else if (credit) {
+            String customer = Blocking.onContext(() -> billing.account(device.accountId)).stripeCustomer;
+            gateway.setQuantities(aggregated, quantities(rest), true, Proration.prorationDate(gateway.now(customer)),
+                    idempotencyKey);
         } else {
-            gateway.setQuantities(aggregated, quantities(rest), false, null, "remove-" + device.id);
+            gateway.setQuantities(aggregated, quantities(rest), false, null, idempotencyKey);
         }
         return true;
     }
@@ -103,12 +123,47 @@ public class Aggregation {
         }
     }
 
+    /**
+     * The aggregated subscription's quantities once {@code device} is on {@code plan} instead (on a worker thread):
+     * one unit moves from the old plan's item to the new one's.
+     */
+    public Map<String, Long> quantitiesWith(Device device, String plan) {
+        List<Device> paying = Blocking.onContext(() -> records.paidDevices(device.accountId)).stream()
+                .filter(d -> device.subscriptionId.equals(d.subscriptionId)).toList();
+        return quantities(paying, Map.of(device.id, plan));
+    }
+
+    /**
+     * Sets the aggregated subscription's quantities to the devices' plans as recorded, prorated, when Stripe's differ
+     * (two plan changes of one account at the same moment each set quantities from what they read; the later one's
+     * check puts both right). On a worker thread.
+     */
+    public void reconcile(String accountId, String subscriptionId, String customerId) {
+        List<Device> paying = Blocking.onContext(() -> records.paidDevices(accountId)).stream()
+                .filter(d -> subscriptionId.equals(d.subscriptionId)).toList();
+        Map<String, Long> expected = quantities(paying, Map.of());
+        Map<String, Long> held = gateway.quantities(subscriptionId);
+        if (!expected.equals(held)) {
+            LOG.warnf("Aggregated subscription %s of account %s had %s, devices say %s: set", subscriptionId, accountId,
+                    held, expected);
+            java.time.Instant date = Proration.prorationDate(gateway.now(customerId));
+            gateway.setQuantities(subscriptionId, expected, true, date,
+                    "reconcile-" + subscriptionId + "-" + expected + "-" + date.getEpochSecond());
+        }
+    }
+
     /** Devices per plan price, as Stripe quantities (price ids in a stable order). */
     private Map<String, Long> quantities(List<Device> devices) {
+        return quantities(devices, Map.of());
+    }
+
+    /** As {@link #quantities(List)}, with some devices counted on another plan ({@code planOf}: device id to plan). */
+    private Map<String, Long> quantities(List<Device> devices, Map<String, String> planOf) {
         Map<String, Plan> plans = new TreeMap<>();
         Map<String, Long> quantities = new TreeMap<>();
         for (Device device : devices) {
-            Plan plan = plans.computeIfAbsent(device.plan, name -> Blocking.onContext(() -> billing.plan(name)));
+            Plan plan = plans.computeIfAbsent(planOf.getOrDefault(device.id, device.plan),
+                    name -> Blocking.onContext(() -> billing.plan(name)));
             String price = checkout.priceId(new BillingGateway.PlanPrice(plan.name, plan.monthlyPrice, plan.currency));
             quantities.merge(price, 1L, Long::sum);
         }

@@ -95,8 +95,12 @@ public interface BillingGateway {
     /** The price id of a plan: found by lookup key, or created with its product (idempotent). */
     String priceFor(PlanPrice price);
 
-    /** Starts Stripe Checkout in subscription mode for one device on {@code priceId}, with the customer's VAT rates. */
-    Checkout startCheckout(String customerId, String priceId, String deviceId, String returnUrl, List<String> taxRateIds);
+    /**
+     * Starts Stripe Checkout in subscription mode for one device on {@code priceId}, with the customer's VAT rates;
+     * {@code idempotencyKey} names the purchase (a device bought again after a revoked grant is another purchase).
+     */
+    Checkout startCheckout(String customerId, String priceId, String deviceId, String returnUrl, List<String> taxRateIds,
+                           String idempotencyKey);
 
     /** Stripe's current view of a subscription, or empty when it does not exist. */
     Optional<Subscription> subscription(String subscriptionId);
@@ -137,6 +141,13 @@ public interface BillingGateway {
     void cancelProrated(String subscriptionId);
 
     /**
+     * Ends a device's own subscription because the operator granted the device: first it stops naming the device
+     * (metadata {@code device} moves to {@code granted_device}), so none of its events, however late, touches the
+     * device again; then {@link #cancelProrated}. Ending one that ended already does nothing.
+     */
+    void endForGrant(String subscriptionId);
+
+    /**
      * Starts the account's aggregated subscription, charged at once: one item per price id with its quantity, metadata
      * {@code aggregated} (no device).
      */
@@ -148,6 +159,20 @@ public interface BillingGateway {
      */
     Subscription setQuantities(String subscriptionId, Map<String, Long> quantities, boolean prorate, Instant prorationDate,
                                String idempotencyKey);
+
+    /**
+     * Moves quantities between the aggregated subscription's items (a device's plan change): prorated from
+     * {@code prorationDate}, invoiced at once ({@code invoiceNow}, an upgrade) or credited on the next invoice.
+     */
+    Subscription changeQuantities(String subscriptionId, Map<String, Long> quantities, Instant prorationDate,
+                                  boolean invoiceNow, String idempotencyKey);
+
+    /** What {@link #changeQuantities} would invoice (Stripe's invoice preview), without changing anything. */
+    Preview previewQuantities(String customerId, String subscriptionId, Map<String, Long> quantities, Instant prorationDate,
+                              boolean invoiceNow);
+
+    /** The subscription's quantity per price id, as Stripe holds it now. */
+    Map<String, Long> quantities(String subscriptionId);
 
     /** The customer's invoices, newest first (at most {@code limit}). */
     List<Invoice> invoices(String customerId, int limit);

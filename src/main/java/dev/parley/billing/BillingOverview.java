@@ -21,9 +21,12 @@ public class BillingOverview {
                            String taxExempt, BigDecimal vatRate) {
     }
 
-    /** A billed device: plan, billing status, end of its period and what its next invoice comes to now. */
+    /**
+     * A billed device: plan, billing status, end of its period and what its next invoice comes to now; a device the
+     * operator granted says since when ({@code grantedAt}) and has no period and no next amount.
+     */
     public record DeviceBilling(String id, String name, String plan, BillingStatus billingStatus, Instant periodEnd,
-                                Long nextAmount, String currency) {
+                                Long nextAmount, String currency, Instant grantedAt) {
     }
 
     /** The account's billing. */
@@ -47,12 +50,13 @@ public class BillingOverview {
         for (Device d : Blocking.onContext(() -> records.billedDevicesOf(accountId))) {
             Long next = null;
             String currency = null;
-            if (d.subscriptionId != null && d.billingStatus != BillingStatus.canceled && account.stripeCustomer != null) {
+            if (d.subscriptionId != null && d.billingStatus != BillingStatus.canceled && d.billingStatus != BillingStatus.granted
+                    && account.stripeCustomer != null) {
                 BillingGateway.Preview preview = gateway.upcoming(account.stripeCustomer, d.subscriptionId);
                 next = preview.total();
                 currency = preview.currency();
             }
-            devices.add(new DeviceBilling(d.id, d.name, d.plan, d.billingStatus, d.periodEnd, next, currency));
+            devices.add(new DeviceBilling(d.id, d.name, d.plan, d.billingStatus, d.periodEnd, next, currency, d.grantedAt));
         }
         return new View(customer(account), devices);
     }

@@ -67,11 +67,41 @@ public class BillingRecords {
     @WithTransaction
     public Uni<Integer> applySubscription(String deviceId, String subscriptionId, BillingStatus status, Instant periodEnd,
                                           Instant paymentFailedAt, String plan, Instant startedAt) {
-        return devices.update("planChangedAt = ?1 where id = ?2 and subscriptionId is null", startedAt, deviceId)
+        // A granted device is the operator's: no subscription's word changes it (Grants ends any it still has).
+        return devices.update("planChangedAt = ?1 where id = ?2 and subscriptionId is null and billingStatus != ?3",
+                        startedAt, deviceId, BillingStatus.granted)
                 .flatMap(n -> devices.update("subscriptionId = ?1, billingStatus = ?2, periodEnd = ?3, paymentFailedAt = ?4,"
                                 + " checkoutUrl = null, plan = coalesce(?5, plan) where id = ?6 and billingStatus is not null"
-                                + " and (subscriptionId is null or subscriptionId = ?1)",
-                        subscriptionId, status, periodEnd, paymentFailedAt, plan, deviceId));
+                                + " and billingStatus != ?7 and (subscriptionId is null or subscriptionId = ?1)",
+                        subscriptionId, status, periodEnd, paymentFailedAt, plan, deviceId, BillingStatus.granted));
+    }
+
+    /**
+     * Makes the device granted on {@code plan} from {@code at} (a repeated grant changes plan and note, and keeps
+     * when it began). The subscription it had stays named until Stripe ended it ({@link #endedForGrant}).
+     */
+    @WithTransaction
+    public Uni<Device> grant(String deviceId, String plan, String note, Instant at) {
+        return devices.update("billingStatus = ?1, plan = ?2, grantNote = ?3, grantedAt = coalesce(grantedAt, ?4),"
+                                + " planChangedAt = ?4, checkoutUrl = null, periodEnd = null, paymentFailedAt = null where id = ?5",
+                        BillingStatus.granted, plan, note, at, deviceId)
+                .flatMap(n -> devices.findById(deviceId));
+    }
+
+    /** The granted device's former subscription has ended: it names none any more. */
+    @WithTransaction
+    public Uni<Integer> endedForGrant(String deviceId, String subscriptionId) {
+        return devices.update("subscriptionId = null where id = ?1 and subscriptionId = ?2 and billingStatus = ?3",
+                deviceId, subscriptionId, BillingStatus.granted);
+    }
+
+    /** Ends the device's grant: it is pending payment at {@code checkoutUrl}, like a new device; null if not granted. */
+    @WithTransaction
+    public Uni<Device> revokeGrant(String deviceId, String checkoutUrl) {
+        return devices.update("billingStatus = ?1, checkoutUrl = ?2, grantedAt = null, grantNote = null,"
+                                + " subscriptionId = null where id = ?3 and billingStatus = ?4",
+                        BillingStatus.pending_payment, checkoutUrl, deviceId, BillingStatus.granted)
+                .flatMap(n -> n == 0 ? Uni.createFrom().nullItem() : devices.findById(deviceId));
     }
 
     /** Records a plan change made through Stripe at {@code at} (the customer's time). */

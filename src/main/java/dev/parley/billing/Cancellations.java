@@ -46,8 +46,11 @@ public class Cancellations {
                     + " (remove it with DELETE /v1/devices/" + deviceId + ")", "device");
         }
         if (device.subscriptionId.equals(Blocking.onContext(() -> aggregation.aggregated(accountId)))) {
-            throw new ApiException(409, "billing", "The device is billed by its account's aggregated subscription;"
-                    + " remove it with DELETE /v1/devices/" + deviceId + " (no refund)", "device");
+            // Stripe ends whole subscriptions at period end, not one unit of an item; lowering the quantity at the
+            // period end would need a subscription schedule, which Parley does not keep.
+            throw new ApiException(409, "billing", "The device is billed by its account's aggregated subscription, which"
+                    + " ends as a whole, not one device at its period end; remove the device with DELETE /v1/devices/"
+                    + deviceId + " (it stops at once, no refund)", "device");
         }
         BillingGateway.Subscription sub = gateway.cancelAtPeriodEnd(device.subscriptionId);
         return new Cancellation(device.id, sub.cancelAtPeriodEnd(), sub.periodEnd());

@@ -41,13 +41,20 @@ public class DeviceCheckout implements DevicePurchases {
 
     @Override
     public Uni<Device> startPurchase(Device device) {
+        return checkout(device, "checkout-" + device.id).flatMap(url -> records.keepCheckout(device.id, url));
+    }
+
+    /**
+     * A Checkout session for the device on its plan, keyed by {@code idempotencyKey} (one per purchase): its URL.
+     * The first invoice carries the customer's VAT as later ones do ({@link CustomerTaxes}).
+     */
+    Uni<String> checkout(Device device, String idempotencyKey) {
         return customerOf(device.accountId).flatMap(customer -> records.account(device.accountId)
                 .flatMap(account -> records.plan(device.plan).flatMap(plan -> {
                     BillingGateway.PlanPrice price = new BillingGateway.PlanPrice(plan.name, plan.monthlyPrice, plan.currency);
-                    // The first invoice carries the customer's VAT as later ones do (CustomerTaxes).
                     return Blocking.offLoop(() -> gateway.startCheckout(customer, priceId(price), device.id,
-                            config.checkoutReturnUrl(), taxes.taxRatesFor(account)));
-                }))).flatMap(checkout -> records.keepCheckout(device.id, checkout.url()));
+                            config.checkoutReturnUrl(), taxes.taxRatesFor(account), idempotencyKey));
+                }))).map(BillingGateway.Checkout::url);
     }
 
     /**

@@ -44,12 +44,24 @@ public class SubscriptionSync {
         BillingGateway.Subscription sub = found.get();
         if (sub.deviceId() == null) {
             // The account's aggregated subscription: its state is every device's it pays for (their plans are Parley's).
-            aggregation.sync(sub, (device, s) -> apply(device, s, null, event));
+            aggregation.sync(sub, (device, s) -> {
+                if (device.billingStatus != BillingStatus.granted) {
+                    apply(device, s, null, event);
+                }
+            });
             return;
         }
         Device device = Blocking.onContext(() -> records.deviceOf(sub.customer(), sub.deviceId()));
         if (device == null) {
             // Another deployment's customer, or a device deleted since: nothing of ours to change.
+            return;
+        }
+        if (device.billingStatus == BillingStatus.granted) {
+            // The operator's: a subscription still live for it (its old Checkout paid after the grant) ends, credited.
+            if (!"canceled".equals(sub.status()) && !"incomplete_expired".equals(sub.status())) {
+                LOG.warnf("Device %s is granted: its subscription %s ends, its unused time credited", device.id, sub.id());
+                gateway.endForGrant(sub.id());
+            }
             return;
         }
         if (device.subscriptionId != null && !device.subscriptionId.equals(sub.id())) {

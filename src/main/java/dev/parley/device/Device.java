@@ -65,4 +65,12 @@ public class Device {
     /** When the current unpaid invoice first failed; the grace period counts from it. */
     @Column(name = "payment_failed_at")
     public Instant paymentFailedAt;
+
+    /** Since when the operator grants the device for free ({@link BillingStatus#granted}); null otherwise. */
+    @Column(name = "granted_at")
+    public Instant grantedAt;
+
+    /** The operator's reason for a grant; for operators only. */
+    @Column(name = "grant_note")
+    public String grantNote;
 }

@@ -89,6 +89,10 @@ public class DeviceService {
             if (planName == null || planName.trim().equals(device.plan)) {
                 return Uni.createFrom().item(device);
             }
+            if (device.billingStatus == BillingStatus.granted) {
+                throw new ApiException(409, "billing-plan-change", "The device is granted by the operator: its plan is"
+                        + " the operator's to change", "plan");
+            }
             if (device.billingStatus != null) {
                 throw new ApiException(409, "billing-plan-change", "The plan of a paid device changes through"
                         + " POST /v1/devices/" + device.id + "/plan-change (preview it with GET first)", "plan");

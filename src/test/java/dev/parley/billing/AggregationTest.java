@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Acceptance 5 of issue 13, with the threshold at 3 paid devices in tests (20 in production): the 4th device moves
  * the account to one aggregated subscription with a quantity per plan, the per-device subscriptions' unused time
  * credited; the monthly total is the sum of the devices' prices, charged once a month; removing a device keeps the
- * account aggregated with the total still the sum of the devices left, without refund.
+ * account aggregated with the total still the sum of the devices left, without refund. A device inside it changes
+ * plan as one unit moving between items, under the same rules; cancelling it alone at period end is a 409.
  */
 @QuarkusTest
 @TestProfile(BillingProfile.class)
@@ -92,6 +93,76 @@ class AggregationTest {
             assertBilling(tenant.token(), device, "active");
         }
         send(tenant.token(), devices.getFirst()).then().statusCode(201);
+    }
+
+    @Test
+    void a_device_inside_the_aggregated_subscription_changes_plan_by_moving_one_unit_and_cannot_cancel_alone() {
+        Api.Tenant tenant = Api.newAccount();
+        List<String> devices = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            devices.add(buyDevice(tenant.token(), "basic"));
+        }
+        String customer = customerOf(tenant.accountId());
+        String aggregated = Api.await(() -> {
+            List<Map<String, Object>> subs = activeSubscriptions(customer);
+            return subs.size() == 1 && "true".equals(metadata(subs.getFirst()).get("aggregated"))
+                    ? (String) subs.getFirst().get("id") : null;
+        }, BillingFlows.WEBHOOK_WAIT, () -> "one aggregated subscription; active: " + activeSubscriptions(customer));
+        Instant start = Instant.ofEpochSecond(((Number) StripeEmulator.get("/v1/subscriptions/" + aggregated)
+                .path("items.data[0].current_period_start")).longValue());
+        Instant end = start.plus(Duration.ofDays(30));
+        String device = devices.get(1);
+
+        // Day 10 of the aggregated period, mid-afternoon: one basic unit becomes a professional one, prorated from
+        // 00:00 UTC of the day and invoiced at once, exactly as for a device with its own subscription.
+        Instant day10 = start.plus(Duration.ofDays(9)).plus(Duration.ofHours(15));
+        advance(customer, day10);
+        Instant midnight = start.plus(Duration.ofDays(9));
+        long upgrade = Proration.netAmount(1900, 3900, start, end, midnight);
+        given().header("Token", tenant.token()).get("/v1/devices/" + device + "/plan-change?plan=professional")
+                .then().statusCode(200).body("amount", org.hamcrest.Matchers.equalTo((int) upgrade));
+        changePlan(tenant.token(), device, "professional").then().statusCode(200)
+                .body("amount", org.hamcrest.Matchers.equalTo((int) upgrade));
+        assertThat(quantities(aggregated)).isEqualTo(Map.of(1900L, 3L, 3900L, 1L));
+        Response invoice = StripeEmulator.get("/v1/invoices?customer=" + customer + "&limit=1");
+        assertThat((String) invoice.path("data[0].billing_reason")).isEqualTo("subscription_update");
+        assertThat(((Number) invoice.path("data[0].total")).longValue()).isEqualTo(upgrade);
+        given().header("Token", tenant.token()).get("/v1/devices/" + device).then()
+                .body("plan", org.hamcrest.Matchers.equalTo("professional"));
+
+        // The 7-day rule holds for it: 3 days later refused with the date, 8 days later a credit on the next invoice.
+        advance(customer, day10.plus(Duration.ofDays(3)));
+        changePlan(tenant.token(), device, "basic").then().statusCode(409).body("field", org.hamcrest.Matchers.equalTo("plan"));
+        advance(customer, day10.plus(Duration.ofDays(8)));
+        long credit = Proration.netAmount(3900, 1900, start, end, midnight.plus(Duration.ofDays(8)));
+        changePlan(tenant.token(), device, "basic").then().statusCode(200)
+                .body("amount", org.hamcrest.Matchers.equalTo((int) (4 * 1900 + credit)));
+        assertThat(quantities(aggregated)).isEqualTo(Map.of(1900L, 4L));
+        List<Integer> pending = StripeEmulator.get("/v1/invoiceitems?customer=" + customer + "&pending=true&limit=100")
+                .path("data.amount");
+        assertThat(pending.stream().mapToLong(Integer::longValue).sum()).isEqualTo(credit);
+
+        // One device cannot end at its period end inside the aggregated subscription: a 409 that says what to do.
+        given().header("Token", tenant.token()).post("/v1/devices/" + device + "/cancel").then().statusCode(409)
+                .contentType("application/problem+json").body("field", org.hamcrest.Matchers.equalTo("device"))
+                .body("detail", org.hamcrest.Matchers.containsString("DELETE /v1/devices/" + device));
+
+        // The operator grants it: its unit leaves the aggregated subscription, the rest of the period credited.
+        given().header("Operator-Key", Api.OPERATOR_KEY).contentType(io.restassured.http.ContentType.JSON)
+                .body(Map.of("plan", "business")).put("/v1/operator/billing/accounts/" + tenant.accountId() + "/devices/"
+                        + device + "/grant").then().statusCode(200).body("billingStatus", org.hamcrest.Matchers.equalTo("granted"));
+        assertThat(quantities(aggregated)).isEqualTo(Map.of(1900L, 3L));
+        long released = -Proration.share(1900, start, end, midnight.plus(Duration.ofDays(8)));
+        List<Integer> after = StripeEmulator.get("/v1/invoiceitems?customer=" + customer + "&pending=true&limit=100")
+                .path("data.amount");
+        assertThat(after.stream().mapToLong(Integer::longValue).sum()).isEqualTo(credit + released);
+        send(tenant.token(), device).then().statusCode(201);
+        assertBilling(tenant.token(), devices.getFirst(), "active");
+    }
+
+    private static Response changePlan(String token, String device, String plan) {
+        return given().header("Token", token).contentType(io.restassured.http.ContentType.JSON)
+                .body(Map.of("plan", plan)).post("/v1/devices/" + device + "/plan-change");
     }
 
     private static List<Map<String, Object>> activeSubscriptions(String customer) {

@@ -37,14 +37,15 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@link BillingGateway} over stripe-java's {@link StripeClient}: with {@link StripeInvoicing} (its invoicing part), the
- * only classes that speak Stripe's types.
+ * {@link BillingGateway} over stripe-java's {@link StripeClient}: with {@link StripeInvoicing} (its invoicing part) and
+ * {@link StripeQuantities} (the aggregated subscription's), the only classes that speak Stripe's types.
  */
 @ApplicationScoped
 public class StripeBillingGateway implements BillingGateway {
 
     private final StripeClient stripe;
     private final StripeInvoicing invoicing;
+    private final StripeQuantities quantities;
     private final BillingConfig config;
     private final Clock clock;
 
@@ -57,6 +58,7 @@ public class StripeBillingGateway implements BillingGateway {
                 .setMaxNetworkRetries(config.stripe().maxRetries())
                 .build();
         this.invoicing = new StripeInvoicing(stripe);
+        this.quantities = new StripeQuantities(stripe);
     }
 
     @Override
@@ -137,7 +139,7 @@ public class StripeBillingGateway implements BillingGateway {
 
     @Override
     public Checkout startCheckout(String customerId, String priceId, String deviceId, String returnUrl,
-                                  List<String> taxRateIds) {
+                                  List<String> taxRateIds, String idempotencyKey) {
         return call(() -> {
             Session session = stripe.v1().checkout().sessions().create(SessionCreateParams.builder()
                     .setMode(SessionCreateParams.Mode.SUBSCRIPTION)
@@ -149,7 +151,7 @@ public class StripeBillingGateway implements BillingGateway {
                     .putMetadata("device", deviceId)
                     .setSubscriptionData(SessionCreateParams.SubscriptionData.builder()
                             .putMetadata("device", deviceId).addAllDefaultTaxRate(taxRateIds).build())
-                    .build(), key("checkout-" + deviceId));
+                    .build(), key(idempotencyKey));
             return new Checkout(session.getId(), session.getUrl());
         });
     }
@@ -221,40 +223,48 @@ public class StripeBillingGateway implements BillingGateway {
     }
 
     @Override
+    public void endForGrant(String subscriptionId) {
+        Optional<Subscription> sub = subscription(subscriptionId);
+        if (sub.isEmpty() || "canceled".equals(sub.get().status())) {
+            return;
+        }
+        if (sub.get().deviceId() != null && !sub.get().deviceId().isEmpty()) {
+            String device = sub.get().deviceId();
+            call(() -> stripe.v1().subscriptions().update(subscriptionId, SubscriptionUpdateParams.builder()
+                    .putMetadata("device", "").putMetadata("granted_device", device).build(), key("grant-end-" + subscriptionId)));
+        }
+        cancelProrated(subscriptionId);
+    }
+
+    @Override
     public Subscription startAggregated(String customerId, String accountId, Map<String, Long> quantities,
                                         String idempotencyKey) {
-        SubscriptionCreateParams.Builder params = SubscriptionCreateParams.builder().setCustomer(customerId)
-                .putMetadata("aggregated", "true").putMetadata("account", accountId);
-        quantities.forEach((price, quantity) -> params.addItem(SubscriptionCreateParams.Item.builder()
-                .setPrice(price).setQuantity(quantity).build()));
-        return call(() -> view(stripe.v1().subscriptions().create(params.build(), key(idempotencyKey))));
+        return this.quantities.start(customerId, accountId, quantities, idempotencyKey);
     }
 
     @Override
     public Subscription setQuantities(String subscriptionId, Map<String, Long> quantities, boolean prorate,
                                       Instant prorationDate, String idempotencyKey) {
-        return call(() -> {
-            com.stripe.model.Subscription current = stripe.v1().subscriptions().retrieve(subscriptionId);
-            SubscriptionUpdateParams.Builder params = SubscriptionUpdateParams.builder()
-                    .setProrationBehavior(prorate ? SubscriptionUpdateParams.ProrationBehavior.CREATE_PRORATIONS
-                            : SubscriptionUpdateParams.ProrationBehavior.NONE);
-            if (prorate) {
-                params.setProrationDate(prorationDate.getEpochSecond());
-            }
-            Map<String, Long> left = new java.util.LinkedHashMap<>(quantities);
-            for (SubscriptionItem item : current.getItems().getData()) {
-                Long quantity = left.remove(item.getPrice().getId());
-                params.addItem(quantity == null || quantity == 0
-                        ? SubscriptionUpdateParams.Item.builder().setId(item.getId()).setDeleted(true).build()
-                        : SubscriptionUpdateParams.Item.builder().setId(item.getId()).setQuantity(quantity).build());
-            }
-            left.forEach((price, quantity) -> {
-                if (quantity > 0) {
-                    params.addItem(SubscriptionUpdateParams.Item.builder().setPrice(price).setQuantity(quantity).build());
-                }
-            });
-            return view(stripe.v1().subscriptions().update(subscriptionId, params.build(), key(idempotencyKey)));
-        });
+        return this.quantities.update(subscriptionId, quantities, prorate ? SubscriptionUpdateParams.ProrationBehavior.CREATE_PRORATIONS
+                : SubscriptionUpdateParams.ProrationBehavior.NONE, prorate ? prorationDate : null, idempotencyKey);
+    }
+
+    @Override
+    public Subscription changeQuantities(String subscriptionId, Map<String, Long> quantities, Instant prorationDate,
+                                         boolean invoiceNow, String idempotencyKey) {
+        return this.quantities.update(subscriptionId, quantities, invoiceNow ? SubscriptionUpdateParams.ProrationBehavior.ALWAYS_INVOICE
+                : SubscriptionUpdateParams.ProrationBehavior.CREATE_PRORATIONS, prorationDate, idempotencyKey);
+    }
+
+    @Override
+    public Preview previewQuantities(String customerId, String subscriptionId, Map<String, Long> quantities,
+                                     Instant prorationDate, boolean invoiceNow) {
+        return this.quantities.preview(customerId, subscriptionId, quantities, prorationDate, invoiceNow);
+    }
+
+    @Override
+    public Map<String, Long> quantities(String subscriptionId) {
+        return this.quantities.of(subscriptionId);
     }
 
     @Override
@@ -319,7 +329,7 @@ public class StripeBillingGateway implements BillingGateway {
                 Optional.ofNullable(subscriptionId), Optional.ofNullable(deviceId));
     }
 
-    private static Subscription view(com.stripe.model.Subscription s) {
+    static Subscription view(com.stripe.model.Subscription s) {
         SubscriptionItem item = s.getItems() == null || s.getItems().getData().isEmpty() ? null
                 : s.getItems().getData().getFirst();
         String device = s.getMetadata() == null ? null : s.getMetadata().get("device");
