@@ -5,7 +5,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 /**
  * The stripe-java classes Parley reads and writes, registered for reflection: stripe-java (de)serializes them with
  * Gson by reflection and ships no native-image metadata, so a native executable needs them listed (nested classes
- * included).
+ * included). {@code StripeReflectionTest} checks that every stripe-java model and parameter class named in this
+ * package is listed.
  */
 @RegisterForReflection(ignoreNested = false, classNames = {
         "com.stripe.model.Customer", "com.stripe.model.Customer$InvoiceSettings", "com.stripe.model.Address",
@@ -23,7 +24,13 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         "com.stripe.param.CustomerUpdateParams", "com.stripe.param.CustomerTaxIdCreateParams",
         "com.stripe.param.TaxRateCreateParams", "com.stripe.param.TaxRateListParams",
         "com.stripe.param.SubscriptionUpdateParams", "com.stripe.param.InvoiceCreatePreviewParams",
-        "com.stripe.param.checkout.SessionCreateParams", "com.stripe.param.common.EmptyParam"
+        "com.stripe.param.checkout.SessionCreateParams", "com.stripe.param.common.EmptyParam",
+        "com.stripe.param.CustomerCreateParams", "com.stripe.param.InvoiceListParams",
+        "com.stripe.param.PriceCreateParams", "com.stripe.param.PriceListParams",
+        "com.stripe.param.SubscriptionCancelParams", "com.stripe.param.SubscriptionCreateParams",
+        "com.stripe.param.testhelpers.TestClockCreateParams",
+        // Gson reads every model through its base class and the id interface.
+        "com.stripe.model.StripeObject", "com.stripe.model.HasId"
 })
 public final class StripeReflection {
 
