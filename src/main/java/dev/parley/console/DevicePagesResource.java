@@ -35,9 +35,11 @@ public class DevicePagesResource {
     private final DeviceCommands commands;
     private final DeviceCommandStore codes;
     private final Clock clock;
+    private final OverviewFigures figures;
 
     public DevicePagesResource(ConsolePages pages, DeviceService devices, DeviceCommands commands,
-                               DeviceCommandStore codes, Clock clock) {
+                               DeviceCommandStore codes, Clock clock, OverviewFigures figures) {
+        this.figures = figures;
         this.pages = pages;
         this.devices = devices;
         this.commands = commands;
@@ -47,7 +49,7 @@ public class DevicePagesResource {
 
     @GET
     public TemplateInstance overview() {
-        return pages.page("overview", null, null).data("devices", mine());
+        return pages.page("overview", null, null).data("devices", figures.of(pages.access(), mine()));
     }
 
     @GET

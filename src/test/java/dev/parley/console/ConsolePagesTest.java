@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
 
-/** Console pages over plain HTTP: message search, the usage chart, and the upload form without JavaScript. */
+/** Console pages over plain HTTP: the overview's figures, message search, the usage chart, and the upload form without JavaScript. */
 @QuarkusTest
 class ConsolePagesTest {
 
@@ -53,6 +53,19 @@ class ConsolePagesTest {
         String later = LocalDate.now(ZoneOffset.UTC).plusDays(2).toString(); // "until today" ends where tomorrow starts
         console().queryParam("createdAfter", later).queryParam("createdBefore", today).get("/console/messages")
                 .then().statusCode(200).body(containsString("id=\"created-after-error\""));
+    }
+
+    @Test
+    void the_overview_shows_each_devices_messages_today_failures_and_waiting_messages() {
+        String busy = Api.newDevice(owner.token(), "business");
+        String quiet = Api.newDevice(owner.token(), "business");
+        Api.send(owner.token(), Map.of("phone", "+447911123001", "message", "one", "device", busy));
+        Api.send(owner.token(), Map.of("phone", "+447911123002", "message", "two", "device", busy));
+
+        String page = console().get("/console").then().statusCode(200).extract().asString();
+        assertThat(page).contains("id=\"today-" + busy + "\">2<").contains("id=\"failed-" + busy + "\">0<")
+                .containsPattern("id=\"waiting-" + busy + "\">[0-2]<")
+                .contains("id=\"today-" + quiet + "\">0<").contains("id=\"waiting-" + quiet + "\">0<");
     }
 
     @Test
