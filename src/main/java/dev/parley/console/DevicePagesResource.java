@@ -24,7 +24,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
-/** The console's overview and devices: add, rename, link by QR, log out, delete. */
+/** The console's overview and devices: add, rename, change plan, link by QR, log out, delete. */
 @Path("/console")
 @Produces(MediaType.TEXT_HTML)
 @Blocking
@@ -77,6 +77,7 @@ public class DevicePagesResource {
         boolean live = code != null && code.expiresAt().isAfter(clock.instant());
         boolean qr = live && "qr".equals(code.kind());
         return pages.page("device", error, field).data("device", device)
+                .data("plans", pages.call(devices::plans).keySet().stream().sorted().toList())
                 .data("qrVersion", qr ? Integer.toHexString(code.value().hashCode()) : null)
                 .data("pairingCode", live && "pairing".equals(code.kind()) ? code.value() : null);
     }
@@ -99,6 +100,17 @@ public class DevicePagesResource {
         String page = "/console/devices/" + id;
         return pages.post(csrf, page, () -> {
             pages.call(() -> devices.update(pages.accountId(), id, name, null));
+            return page;
+        });
+    }
+
+    /** A plan change as the API's PATCH makes it: free with billing off; with billing on, through the billing page. */
+    @POST
+    @Path("devices/{id}/plan")
+    public Response plan(@PathParam("id") String id, @RestForm String csrf, @RestForm String plan) {
+        String page = "/console/devices/" + id;
+        return pages.post(csrf, page, () -> {
+            pages.call(() -> devices.update(pages.accountId(), id, null, plan == null || plan.isBlank() ? "" : plan));
             return page;
         });
     }

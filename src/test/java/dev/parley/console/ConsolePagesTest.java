@@ -69,6 +69,22 @@ class ConsolePagesTest {
     }
 
     @Test
+    void with_billing_off_the_device_page_changes_the_plan_and_names_a_bad_one_next_to_its_field() {
+        String device = Api.newDevice(owner.token(), "basic");
+        String csrf = ConsoleAccounts.csrf(session);
+
+        console().redirects().follow(false).contentType(ContentType.URLENC).formParam("csrf", csrf)
+                .formParam("plan", "enterprise").post("/console/devices/" + device + "/plan").then().statusCode(303);
+        given().header("Token", owner.token()).get("/v1/devices/" + device).then().statusCode(200)
+                .body(containsString("\"plan\":\"enterprise\""));
+        console().redirects().follow(false).contentType(ContentType.URLENC).formParam("csrf", csrf)
+                .formParam("plan", "platinum").post("/console/devices/" + device + "/plan").then().statusCode(303)
+                .header("Location", containsString("field=plan"));
+        console().queryParam("error", "x").queryParam("field", "plan").get("/console/devices/" + device).then()
+                .statusCode(200).body(containsString("id=\"plan-error\""));
+    }
+
+    @Test
     void usage_draws_todays_messages_out_in_and_failed_for_each_device() {
         String device = Api.newDevice(owner.token(), "business");
         Api.awaitDeviceStatus(owner.token(), device, "online", TIMEOUT);

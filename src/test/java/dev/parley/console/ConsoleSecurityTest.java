@@ -62,7 +62,7 @@ class ConsoleSecurityTest {
         String device = Api.newDevice(owner.token(), "business");
         List<String> posts = List.of("/console/devices", "/console/devices/" + device + "/rename",
                 "/console/devices/" + device + "/link", "/console/devices/" + device + "/logout",
-                "/console/devices/" + device + "/pairing-code",
+                "/console/devices/" + device + "/pairing-code", "/console/devices/" + device + "/plan",
                 "/console/devices/" + device + "/delete", "/console/messages", "/console/tokens",
                 "/console/tokens/x/revoke", "/console/webhooks", "/console/webhooks/x/delete",
                 "/console/webhooks/x", "/console/webhooks/x/test", "/console/webhooks/x/enable",
