@@ -58,7 +58,9 @@ public class ConsoleLinks implements PanacheRepositoryBase<ConsoleLink, String> 
             }
             Instant expires = clock.instant().plus(config.inviteTtl());
             return issue(account.id, ConsoleLink.Purpose.invite, config.inviteTtl()).flatMap(token ->
-                    mail.email(account.id, "You are invited to the Parley console", invitation(account, token)))
+                    mail.email(account.id, "You are invited to the Parley console", invitation(account, token))
+                            .onFailure().transform(e -> new ApiException(503, "mail-unavailable",
+                                    "The invitation could not be emailed (" + e.getMessage() + "); try again", null)))
                     .replaceWith(expires);
         });
     }
