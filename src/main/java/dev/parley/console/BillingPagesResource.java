@@ -51,7 +51,6 @@ public class BillingPagesResource {
                              String allowedFrom, String prorationDate, String amount, String amountDue) {
     }
 
-    private static final List<String> PLANS = List.of("basic", "professional", "business", "enterprise");
     private static final int INVOICES = 24;
 
     private final ConsolePages pages;
@@ -75,7 +74,7 @@ public class BillingPagesResource {
     public TemplateInstance billing(@QueryParam("error") String error, @QueryParam("field") String field,
                                     @QueryParam("changed") String changed) {
         TemplateInstance page = pages.page("billing", error, field).data("enabled", config.enabled())
-                .data("plans", PLANS).data("changed", changed);
+                .data("plans", pages.call(devices::plans).keySet().stream().sorted().toList()).data("changed", changed);
         if (!config.enabled()) {
             return page;
         }

@@ -41,9 +41,9 @@ public class ConsoleLinks implements PanacheRepositoryBase<ConsoleLink, String> 
      */
     public Uni<Void> sendSignIn(String email) {
         return accounts.consoleOwner(email).flatMap(account -> account == null ? Uni.createFrom().voidItem()
-                : issue(account.id, ConsoleLink.Purpose.sign_in, config.signInLinkTtl()).flatMap(token ->
+                : issue(account.id, ConsoleLink.Purpose.sign_in, config.signInLinkTtl()).flatMap(issued ->
                 mail.email(account.id, "Your Parley sign-in link", "Sign in to the Parley console with this link. "
-                        + "It works once, for " + minutes(config.signInLinkTtl()) + ":\n\n" + url(token)
+                        + "It works once, for " + minutes(config.signInLinkTtl()) + ":\n\n" + url(issued.token())
                         + "\n\nIf you did not ask for it, ignore this email.")));
     }
 
@@ -56,12 +56,11 @@ public class ConsoleLinks implements PanacheRepositoryBase<ConsoleLink, String> 
             if (account.email == null || account.email.isBlank()) {
                 throw ApiException.invalid("email", "The account has no email to invite");
             }
-            Instant expires = clock.instant().plus(config.inviteTtl());
-            return issue(account.id, ConsoleLink.Purpose.invite, config.inviteTtl()).flatMap(token ->
-                    mail.email(account.id, "You are invited to the Parley console", invitation(account, token))
+            return issue(account.id, ConsoleLink.Purpose.invite, config.inviteTtl()).flatMap(issued ->
+                    mail.email(account.id, "You are invited to the Parley console", invitation(account, issued.token()))
                             .onFailure().transform(e -> new ApiException(503, "mail-unavailable",
-                                    "The invitation could not be emailed (" + e.getMessage() + "); try again", null)))
-                    .replaceWith(expires);
+                                    "The invitation could not be emailed (" + e.getMessage() + "); try again", null))
+                            .replaceWith(issued.expiresAt()));
         });
     }
 
@@ -78,7 +77,11 @@ public class ConsoleLinks implements PanacheRepositoryBase<ConsoleLink, String> 
                 : Uni.createFrom().nullItem()));
     }
 
-    private Uni<String> issue(String accountId, ConsoleLink.Purpose purpose, Duration ttl) {
+    /** A link just stored: the token its URL carries (never stored) and when it expires. */
+    private record Issued(String token, Instant expiresAt) {
+    }
+
+    private Uni<Issued> issue(String accountId, ConsoleLink.Purpose purpose, Duration ttl) {
         String token = Ids.secret(32);
         Instant now = clock.instant();
         ConsoleLink link = new ConsoleLink();
@@ -87,7 +90,7 @@ public class ConsoleLinks implements PanacheRepositoryBase<ConsoleLink, String> 
         link.purpose = purpose;
         link.createdAt = now;
         link.expiresAt = now.plus(ttl);
-        return Panache.withTransaction(() -> persist(link)).replaceWith(token);
+        return Panache.withTransaction(() -> persist(link)).replaceWith(new Issued(token, link.expiresAt));
     }
 
     private String invitation(Account account, String token) {
