@@ -82,8 +82,6 @@ final class DeviceLane {
     private final HeldFrontier frontier;
     /** Real time before which the lane does not read the held index again, after a release failed. */
     private long releaseNotBeforeNanos;
-    /** Whether the lane has sent anything: a new lane gathers its first arrivals, whatever their age. */
-    private boolean sentAny;
     private final Thread thread;
 
     /**
@@ -297,7 +295,6 @@ final class DeviceLane {
                 Instant allowed = window.nextAllowed(now);
                 if (!allowed.isAfter(now)) {
                     next = takeBest();
-                    sentAny = true;
                 } else if (!busy) {
                     long wait = Math.min(MAX_WAIT_MILLIS, Duration.between(now, allowed).toMillis() + 1);
                     changed.await(wait, TimeUnit.MILLISECONDS);
@@ -478,14 +475,14 @@ final class DeviceLane {
     }
 
     /**
-     * Whether an entry reaching an idle lane waits a gather window for others to rank with it: in a new lane, for
-     * a released entry the lane did not ask for, or for one that waited in SQS (delayed, retried, left by a crash),
-     * since others may be arriving with it from the other queues. A fresh message to a lane already at work goes
-     * out at once.
+     * Whether an entry reaching an idle lane waits a gather window for others to rank with it: a released entry the
+     * lane did not ask for, or one that waited in SQS (delayed, retried, left by a crash or by a previous owner),
+     * since others may be arriving with it from the other queues. A fresh message goes out at once, in a new lane as
+     * in one at work: what a start or a takeover finds waiting is older than the window, so it is gathered.
      */
     private boolean mayGather(Waiting w, boolean awaited) {
         boolean stale = clock.millis() - w.rank().created() > settings.gather().toMillis();
-        return !sentAny || stale || w.released() && !awaited;
+        return stale || w.released() && !awaited;
     }
 
     /** Adds a waiting entry; called with the lock held. */
