@@ -26,6 +26,13 @@ public interface ConnectorConfig {
     Duration overflowDelay();
 
     /**
+     * How long a handled entry waits for others before they are acknowledged (deleted) together, ten to an SQS
+     * call; zero deletes each at once.
+     */
+    @WithDefault("100ms")
+    Duration ackLinger();
+
+    /**
      * How long an idle lane, or one whose device just came online, gathers arriving entries before its first
      * send, so that a burst is sent by priority rather than by arrival.
      */

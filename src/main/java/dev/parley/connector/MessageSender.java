@@ -23,10 +23,10 @@ import java.util.function.Supplier;
 
 /**
  * Takes one queue entry to its outcome: re-reads the record, claims it for a lease (queued → processing), sends
- * through the driver, records the result, and only then acknowledges the entry. Anything left unacknowledged
- * comes back from the queue, so a crash loses nothing. A message is never sent twice: a live claim is exclusive,
- * and a lapsed one whose attempt may have reached the network is settled by asking the driver, or failed when it
- * cannot tell (ADR 0008).
+ * through the driver, records the result, and only then acknowledges the entry ({@link EntryAcks}, in batches).
+ * Anything left unacknowledged comes back from the queue, so a crash loses nothing. A message is never sent twice:
+ * a live claim is exclusive, and a lapsed one whose attempt may have reached the network is settled by asking the
+ * driver, or failed when it cannot tell (ADR 0008).
  */
 @ApplicationScoped
 public class MessageSender {
@@ -45,11 +45,16 @@ public class MessageSender {
     private final Clock clock;
     private final TypedGuard<Boolean> outcomeWrites;
     private final RecentSends recent;
+    private final EntryAcks acks;
+    private final SendStages stages;
 
     public MessageSender(MessageStore store, OutboundQueue queue, WhatsAppDriver driver, OutboundMedia media,
-                         ConnectorConfig config, Clock clock, RecentSends recent) {
+                         ConnectorConfig config, Clock clock, RecentSends recent, EntryAcks acks,
+                         SendStages stages) {
         this.store = store;
         this.recent = recent;
+        this.acks = acks;
+        this.stages = stages;
         this.queue = queue;
         this.driver = driver;
         this.media = media;
@@ -86,20 +91,23 @@ public class MessageSender {
     /** Handles one entry for a device the caller knows to be online and within its rate. */
     public Processed process(ReceivedMessage entry) {
         if (entry.message() == null) {
-            queue.delete(entry);
+            acks.ack(entry);
             return Processed.of(Outcome.DROPPED);
         }
         String id = entry.message().messageId();
+        long start = System.nanoTime();
+        stages.taken(entry, start);
         Instant claimedAt = clock.instant();
         // Most entries are plain queued records: claim them in one write, without the read before it.
         MessageRecord plain = Blocking.await(store.claimPlain(id, claimedAt, claimedAt.plus(settings.claimLease())));
+        stages.claimed(start);
         if (plain != null) {
             return attemptClaimed(entry, plain, plain.attempts(), claimedAt);
         }
         MessageRecord record = Blocking.await(store.get(id));
         if (record == null || record.status().isFinal()) {
             // Already handled (a duplicate delivery of the entry) or removed: never send twice.
-            queue.delete(entry);
+            acks.ack(entry);
             return Processed.of(Outcome.DROPPED);
         }
         Instant now = clock.instant();
@@ -118,7 +126,7 @@ public class MessageSender {
         }
         if (record.expiredAt(now)) {
             Blocking.await(store.expire(id, now));
-            queue.delete(entry);
+            acks.ack(entry);
             LOG.infof("Expired message=%s device=%s before sending", id, record.deviceId());
             return Processed.of(Outcome.EXPIRED);
         }
@@ -132,7 +140,7 @@ public class MessageSender {
                 ? store.reclaim(id, attempt, now, claimUntil) : store.claim(id, attempt, now, claimUntil));
         if (!claimed) {
             // Claimed by someone else meanwhile, or held: a held record's release queues an entry of its own.
-            queue.delete(entry);
+            acks.ack(entry);
             return Processed.of(Outcome.DROPPED);
         }
         return attemptClaimed(entry, record, attempt, now);
@@ -169,8 +177,10 @@ public class MessageSender {
                             AtomicBoolean interrupted) {
         String id = record.id();
         SendResult result;
+        long start = System.nanoTime();
         try {
             result = media.send(record, message -> driver.send(record.deviceId(), message));
+            stages.sent(start);
         } catch (RuntimeException e) {
             // No outcome: the message may or may not have gone out. Ask the network rather than guess.
             LOG.warnf("Driver failed sending message=%s device=%s: %s", id, record.deviceId(), e.toString());
@@ -215,6 +225,16 @@ public class MessageSender {
         };
     }
 
+    /** How this sender acknowledges entries; shared by a second connector built in tests. */
+    EntryAcks acks() {
+        return acks;
+    }
+
+    /** Where this sender's time goes; shared by a second connector built in tests. */
+    SendStages stages() {
+        return stages;
+    }
+
     /** How this sender hands media to its driver; shared by a second connector built in tests. */
     OutboundMedia media() {
         return media;
@@ -230,14 +250,14 @@ public class MessageSender {
         PastSend past = driver.lookUpSend(record.deviceId(), record.id(), record.updatedAt());
         if (past instanceof PastSend.Sent sent) {
             Blocking.await(store.markSent(record.id(), sent.waId(), record.attempts(), now));
-            queue.delete(entry);
+            acks.ack(entry);
             LOG.infof("Message=%s device=%s was sent by an attempt whose outcome was lost; recorded it", record.id(),
                     record.deviceId());
             return Outcome.RECOVERED;
         }
         if (past instanceof PastSend.Unknown && !record.expiredAt(now)) {
             Blocking.await(store.markFailed(record.id(), record.attempts(), UNKNOWN_OUTCOME, now));
-            queue.delete(entry);
+            acks.ack(entry);
             LOG.warnf("Message=%s device=%s: an attempt's outcome was lost and the driver cannot tell; failed it",
                     record.id(), record.deviceId());
             return Outcome.FAILED_UNSENT;
@@ -270,7 +290,7 @@ public class MessageSender {
             return false;
         }
         if (entry != null) {
-            queue.delete(entry);
+            acks.ack(entry);
         }
         return true;
     }
@@ -287,7 +307,7 @@ public class MessageSender {
         if (entry.message() != null) {
             Blocking.await(store.markFailed(entry.message().messageId(), 0, reason, clock.instant()));
         }
-        queue.delete(entry);
+        acks.ack(entry);
         return Outcome.FAILED_UNSENT;
     }
 

@@ -58,6 +58,22 @@ public interface OutboundQueue {
     void delete(ReceivedMessage message);
 
     /**
+     * Acknowledges entries, of any queues, in as few calls as the queue allows; answers those that could not be
+     * acknowledged (they are handed out again when their visibility lapses). Blocking.
+     */
+    default List<ReceivedMessage> delete(List<ReceivedMessage> messages) {
+        List<ReceivedMessage> failed = new ArrayList<>();
+        for (ReceivedMessage message : messages) {
+            try {
+                delete(message);
+            } catch (RuntimeException e) {
+                failed.add(message);
+            }
+        }
+        return failed;
+    }
+
+    /**
      * Hides an entry for {@code delay} from now (whole seconds, zero makes it visible at once) before it is
      * handed out again, with its receive count one higher. Fails when the entry's receipt is stale. Blocking.
      */

@@ -6,6 +6,8 @@ package dev.parley.queue;
  *
  * @param message      the entry's body, null when it could not be read
  * @param receiveCount how many times the queue has handed this entry out, this time included
+ * @param receivedNanos when this process received it, on {@link System#nanoTime()}'s scale
  */
-public record ReceivedMessage(QueueAddress queue, QueuedMessage message, String receipt, int receiveCount) {
+public record ReceivedMessage(QueueAddress queue, QueuedMessage message, String receipt, int receiveCount,
+                              long receivedNanos) {
 }

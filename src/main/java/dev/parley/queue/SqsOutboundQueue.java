@@ -132,10 +132,11 @@ public class SqsOutboundQueue implements OutboundQueue {
                 .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)
                 .build()), wait.plus(Blocking.DEFAULT_TIMEOUT)).messages();
         List<ReceivedMessage> received = new ArrayList<>(messages.size());
+        long now = System.nanoTime();
         for (Message m : messages) {
             String count = m.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT);
             received.add(new ReceivedMessage(queue, read(m.body()), m.receiptHandle(),
-                    count == null ? 1 : Integer.parseInt(count)));
+                    count == null ? 1 : Integer.parseInt(count), now));
         }
         return received;
     }
@@ -161,36 +162,65 @@ public class SqsOutboundQueue implements OutboundQueue {
     @Override
     public List<ReceivedMessage> extendVisibility(List<ReceivedMessage> messages, Duration visibility) {
         int seconds = (int) Math.max(0, Math.min(visibility.toSeconds(), MAX_VISIBILITY.toSeconds()));
+        return inBatches(messages, (url, chunk) -> {
+            List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
+            for (int i = 0; i < chunk.size(); i++) {
+                entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(Integer.toString(i))
+                        .receiptHandle(chunk.get(i).receipt()).visibilityTimeout(seconds).build());
+            }
+            return sqs.changeMessageVisibilityBatch(b -> b.queueUrl(url).entries(entries))
+                    .thenApply(response -> response.failed().stream().map(f -> Integer.parseInt(f.id())).toList());
+        });
+    }
+
+    /** Ten entries per DeleteMessageBatch call, all calls side by side, as {@link #extendVisibility(List, Duration)}. */
+    @Override
+    public List<ReceivedMessage> delete(List<ReceivedMessage> messages) {
+        return inBatches(messages, (url, chunk) -> {
+            List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();
+            for (int i = 0; i < chunk.size(); i++) {
+                entries.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(i))
+                        .receiptHandle(chunk.get(i).receipt()).build());
+            }
+            return sqs.deleteMessageBatch(b -> b.queueUrl(url).entries(entries))
+                    .thenApply(response -> response.failed().stream().map(f -> Integer.parseInt(f.id())).toList());
+        });
+    }
+
+    /** One batch call on up to ten entries of one queue, answering the positions in the chunk that failed. */
+    private interface BatchCall {
+        CompletableFuture<List<Integer>> call(String queueUrl, List<ReceivedMessage> chunk);
+    }
+
+    /**
+     * Runs {@code call} on the entries ten at a time per queue, all calls side by side, and answers the entries a
+     * call failed (a failed call fails its whole chunk; the others stand).
+     */
+    private List<ReceivedMessage> inBatches(List<ReceivedMessage> messages, BatchCall call) {
         Map<QueueAddress, List<ReceivedMessage>> byQueue = new LinkedHashMap<>();
         messages.forEach(m -> byQueue.computeIfAbsent(m.queue(), q -> new ArrayList<>()).add(m));
-        List<ReceivedMessage> lost = Collections.synchronizedList(new ArrayList<>());
+        List<ReceivedMessage> failed = Collections.synchronizedList(new ArrayList<>());
         List<CompletableFuture<?>> calls = new ArrayList<>();
         for (var queue : byQueue.entrySet()) {
             String url = Blocking.await(url(queue.getKey()));
             List<ReceivedMessage> all = queue.getValue();
             for (int from = 0; from < all.size(); from += MAX_BATCH) {
                 List<ReceivedMessage> chunk = all.subList(from, Math.min(all.size(), from + MAX_BATCH));
-                List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
-                for (int i = 0; i < chunk.size(); i++) {
-                    entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(Integer.toString(i))
-                            .receiptHandle(chunk.get(i).receipt()).visibilityTimeout(seconds).build());
-                }
-                calls.add(sqs.changeMessageVisibilityBatch(b -> b.queueUrl(url).entries(entries))
-                        .whenComplete((response, error) -> {
-                            if (error != null) {
-                                lost.addAll(chunk);
-                            } else {
-                                response.failed().forEach(f -> lost.add(chunk.get(Integer.parseInt(f.id()))));
-                            }
-                        }));
+                calls.add(call.call(url, chunk).whenComplete((positions, error) -> {
+                    if (error != null) {
+                        failed.addAll(chunk);
+                    } else {
+                        positions.forEach(i -> failed.add(chunk.get(i)));
+                    }
+                }));
             }
         }
         try {
             Blocking.await(CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)));
         } catch (RuntimeException e) {
-            // Counted per chunk above: a failed call loses its chunk, the others stand.
+            // Counted per chunk above: a failed call fails its chunk, the others stand.
         }
-        return List.copyOf(lost);
+        return List.copyOf(failed);
     }
 
     @Override

@@ -21,7 +21,8 @@ final class SecondConnector {
                        SandboxConfig sandbox, MessageStore store) {
         SandboxDriver network = new SandboxDriver(sandbox, application.clock());
         MessageSender sender = new MessageSender(store, application.queue(), network,
-                application.sender().media(), config, application.clock(), new RecentSends());
+                application.sender().media(), config, application.clock(), new RecentSends(),
+                application.sender().acks(), application.sender().stages());
         ConnectorServices own = new ConnectorServices(application.queue(), sender, application.held(),
                 application.directory(), application.recorder(), network, application.commands(), application.clock());
         return new Built(new Connector(own, leases, config, name), network);

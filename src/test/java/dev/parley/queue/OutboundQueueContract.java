@@ -146,6 +146,39 @@ public interface OutboundQueueContract {
     }
 
     @Test
+    default void entries_of_several_queues_deleted_together_never_come_back() {
+        OutboundQueue queue = newQueue();
+        QueueAddress urgent = new QueueAddress(0, Priority.urgent);
+        List<OutboundQueue.Pending> batch = new ArrayList<>();
+        for (int i = 0; i < OutboundQueue.MAX_BATCH; i++) {
+            batch.add(new OutboundQueue.Pending(message(), Duration.ZERO));
+        }
+        queue.enqueueBatch(ADDRESS, batch).await().atMost(WAIT);
+        queue.enqueueBatch(ADDRESS, batch.subList(0, 2).stream()
+                .map(p -> new OutboundQueue.Pending(message(), Duration.ZERO)).toList()).await().atMost(WAIT);
+        queue.enqueue(urgent, message(), Duration.ZERO).await().atMost(WAIT);
+        List<ReceivedMessage> received = new ArrayList<>();
+        await().atMost(WAIT).until(() -> {
+            received.addAll(queue.receive(ADDRESS, OutboundQueue.MAX_BATCH, POLL, Duration.ofSeconds(30)));
+            received.addAll(queue.receive(urgent, 1, Duration.ZERO, Duration.ofSeconds(30)));
+            return received.size() >= 13;
+        });
+
+        // Twelve of one queue take two calls; the urgent one a third. Visible again at once, unless deleted.
+        assertThat(queue.delete(received)).isEmpty();
+        received.forEach(entry -> {
+            try {
+                queue.retryAfter(entry, Duration.ZERO);
+            } catch (RuntimeException gone) {
+                // a deleted entry's receipt may be refused
+            }
+        });
+
+        nothingFor(queue, Duration.ofSeconds(3));
+        assertThat(queue.receive(urgent, 1, Duration.ZERO, Duration.ofSeconds(30))).isEmpty();
+    }
+
+    @Test
     default void retry_after_zero_hands_an_entry_out_at_once_and_retry_after_a_delay_hides_it_that_long() {
         OutboundQueue queue = newQueue();
         QueuedMessage message = message();

@@ -83,6 +83,11 @@ public class FlakyOutboundQueue implements OutboundQueue {
     }
 
     @Override
+    public List<ReceivedMessage> delete(List<ReceivedMessage> messages) {
+        return real.delete(messages);
+    }
+
+    @Override
     public void retryAfter(ReceivedMessage message, Duration delay) {
         real.retryAfter(message, delay);
     }
