@@ -112,6 +112,28 @@ final class AppProcess implements AutoCloseable {
         return calls;
     }
 
+    /** One send stage's timer: how many, their total and the p99 of the last two minutes, in milliseconds. */
+    record Stage(double count, double totalMillis, double p99Millis) {
+    }
+
+    /** The connector's send stage timers ({@code parley.send.stage}) by stage. */
+    static Map<String, Stage> sendStages(String metrics) {
+        Map<String, double[]> raw = new TreeMap<>();
+        metrics.lines().filter(line -> line.startsWith("parley_send_stage_seconds")).forEach(line -> {
+            double[] v = raw.computeIfAbsent(label(line, "stage"), k -> new double[3]);
+            if (line.startsWith("parley_send_stage_seconds_count{")) {
+                v[0] = value(line);
+            } else if (line.startsWith("parley_send_stage_seconds_sum{")) {
+                v[1] = value(line) * 1000;
+            } else if (line.startsWith("parley_send_stage_seconds{") && line.contains("quantile=\"0.99\"")) {
+                v[2] = value(line) * 1000;
+            }
+        });
+        Map<String, Stage> stages = new TreeMap<>();
+        raw.forEach((stage, v) -> stages.put(stage, new Stage(v[0], v[1], v[2])));
+        return stages;
+    }
+
     private static String label(String line, String name) {
         int start = line.indexOf(name + "=\"") + name.length() + 2;
         return line.substring(start, line.indexOf('"', start));

@@ -24,7 +24,9 @@ final class Measures {
     private final Results results;
     private Api.Tenant tenant;
     private String sink;
-    private String idle;
+    /** Devices the one-at-a-time sends go to, and those of the store-call run: each kept within its rate. */
+    private final List<String> idle = new ArrayList<>();
+    private final List<String> plain = new ArrayList<>();
     private final List<String> drain = new ArrayList<>();
 
     Measures(Plan plan, Api api, AppProcess app, Map<String, String> env, Results results) {
@@ -38,14 +40,20 @@ final class Measures {
     void runAll() throws Exception {
         tenant = api.newAccount("bench", 1000);
         sink = api.newDevice(tenant, "enterprise");
-        idle = api.newDevice(tenant, "enterprise");
+        for (int d = 0; d < devicesFor(plan.idleSamples()); d++) {
+            idle.add(api.newDevice(tenant, "enterprise"));
+        }
+        for (int d = 0; d < devicesFor(plan.plainSends()); d++) {
+            plain.add(api.newDevice(tenant, "enterprise"));
+        }
         for (int d = 0; d < plan.drainDevices(); d++) {
             drain.add(api.newDevice(tenant, plan.drainPlan()));
         }
         Timing timing = new Timing(plan, api, results);
         timing.setUp();
         awaitOnline(tenant, sink);
-        awaitOnline(tenant, idle);
+        idle.forEach(device -> awaitOnline(tenant, device));
+        plain.forEach(device -> awaitOnline(tenant, device));
         drain.forEach(device -> awaitOnline(tenant, device));
         // Accepts in the "accept" measures go to a device kept offline, so they add no sends of their own.
         api.sandboxOffline(sink);
@@ -60,7 +68,9 @@ final class Measures {
                 "the emulators driven directly");
 
         System.out.println("3. POST -> sent, idle; 8. store calls per sent message");
+        var stages0 = AppProcess.sendStages(api.metrics());
         latency("3 POST->sent idle", idleLatency(), 100);
+        stages("3 POST->sent idle", stages0);
         storeCalls();
 
         System.out.println("2. accept, idle");
@@ -81,10 +91,18 @@ final class Measures {
         new Scale(plan, api, app, env, results).run();
     }
 
+    /**
+     * Enterprise devices enough for {@code sends} within one rate window (80 each, of the plan's 100), so that no
+     * send waits for its rate and the measure is the path alone.
+     */
+    private static int devicesFor(int sends) {
+        return Math.max(1, (sends + 79) / 80);
+    }
+
     private List<Double> idleLatency() {
         List<Double> millis = new ArrayList<>();
         for (int i = 0; i < plan.idleSamples(); i++) {
-            String id = api.send(tenant, message(idle, i));
+            String id = api.send(tenant, message(idle.get(i % idle.size()), i));
             JsonNode record = await("message " + id + " sent", Duration.ofSeconds(30), () -> {
                 JsonNode r = api.message(tenant, id);
                 return r.hasNonNull("sentAt") ? r : null;
@@ -96,18 +114,19 @@ final class Measures {
 
     /** Store calls per message over a plain send run, less what the idle process calls in as long right after. */
     private void storeCalls() throws Exception {
-        int sentBefore = sentCount(idle);
+        int sentBefore = plain.stream().mapToInt(this::sentCount).sum();
         long start = System.nanoTime();
         Map<String, Double> start0 = AppProcess.storeCalls(api.metrics());
         ExecutorService pool = Executors.newFixedThreadPool(4);
         for (int i = 0; i < plan.plainSends(); i++) {
             int n = i;
-            pool.submit(() -> api.send(tenant, message(idle, n)));
+            pool.submit(() -> api.send(tenant, message(plain.get(n % plain.size()), n)));
         }
         pool.shutdown();
         pool.awaitTermination(2, TimeUnit.MINUTES);
         // the sandbox's own memory tells when they went out, without store reads that would count
-        await("plain sends out", Duration.ofMinutes(2), () -> sentCount(idle) >= sentBefore + plan.plainSends() ? true : null);
+        await("plain sends out", Duration.ofMinutes(2), () -> plain.stream().mapToInt(this::sentCount).sum()
+                >= sentBefore + plan.plainSends() ? true : null);
         Thread.sleep(1500); // the outcome, delete and delivery receipt that follow each send
         Map<String, Double> end = AppProcess.storeCalls(api.metrics());
         Map<String, Double> run = diff(start0, end);
@@ -180,6 +199,7 @@ final class Measures {
             }
         });
         Thread.sleep(2000);
+        var stages0 = AppProcess.sendStages(api.metrics());
         phase.set(1);
         Thread.sleep(plan.loadTime().toMillis() * 2);
         phase.set(2);
@@ -189,6 +209,7 @@ final class Measures {
         pacer.join();
         posts.shutdown();
         posts.awaitTermination(1, TimeUnit.MINUTES);
+        stages("3 POST->sent at 80%", stages0);
         results.add("2 accept single, draining at 80%", single, "msg/s", ">= 0.50 x floor", single / floor,
                 single / floor >= 0.5, null);
         results.add("2 accept bulk, draining at 80%", bulk, "msg/s", ">= 0.50 x floor", bulk / floor,
@@ -222,6 +243,27 @@ final class Measures {
         results.add(name + " p90", s.p90(), "ms", "", null, null, null);
         results.add(name + " p99", s.p99(), "ms", "< " + (int) p99Goal + " ms", s.p99() / p99Goal, s.p99() < p99Goal, null);
         results.add(name + " max", s.max(), "ms", "", null, null, null);
+    }
+
+    /**
+     * Where the sends since {@code before} spent their time, by stage of the connector's timers: the mean over the
+     * phase, and the p99 of the last two minutes (the phase itself, read right after it).
+     */
+    private void stages(String name, Map<String, AppProcess.Stage> before) {
+        Map<String, AppProcess.Stage> after = AppProcess.sendStages(api.metrics());
+        var details = results.extra().putObject(name + " by stage");
+        for (String stage : List.of("queue", "lane", "claim", "send")) {
+            AppProcess.Stage a = after.get(stage);
+            if (a == null) {
+                continue;
+            }
+            AppProcess.Stage b = before.getOrDefault(stage, new AppProcess.Stage(0, 0, 0));
+            double count = a.count() - b.count();
+            double mean = count == 0 ? 0 : (a.totalMillis() - b.totalMillis()) / count;
+            details.putObject(stage).put("n", count).put("meanMillis", mean).put("p99Millis", a.p99Millis());
+            results.add(name + ", stage " + stage, mean, "ms mean", "", null, null,
+                    String.format("p99 %.1f ms, n=%.0f", a.p99Millis(), count));
+        }
     }
 
     private int sentCount(String device) {
