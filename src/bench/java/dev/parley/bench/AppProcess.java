@@ -23,7 +23,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class AppProcess implements AutoCloseable {
 
-    private static final long CLOCK_TICKS = 100; // USER_HZ on Linux
     private final Process process;
     private final int port;
     private final Path log;
@@ -81,11 +80,8 @@ final class AppProcess implements AutoCloseable {
     }
 
     /** User plus system CPU time of the process so far, in milliseconds. */
-    long cpuMillis() throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid() + "/stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        // fields[0] is field 3 (state): utime is field 14, stime field 15
-        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 1000 / CLOCK_TICKS;
+    long cpuMillis() {
+        return CpuShares.cpuMillis(pid());
     }
 
     /** Runs a full GC in the process (jcmd GC.run). */

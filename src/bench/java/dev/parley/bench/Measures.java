@@ -28,6 +28,7 @@ final class Measures {
     private final List<String> idle = new ArrayList<>();
     private final List<String> plain = new ArrayList<>();
     private final List<String> drain = new ArrayList<>();
+    private CpuShares cpu;
 
     Measures(Plan plan, Api api, AppProcess app, Map<String, String> env, Results results) {
         this.plan = plan;
@@ -68,9 +69,13 @@ final class Measures {
                 "the emulators driven directly");
 
         System.out.println("3. POST -> sent, idle; 8. store calls per sent message");
+        cpu = new CpuShares(app, java.nio.file.Path.of("target/bench/services"));
         var stages0 = AppProcess.sendStages(api.metrics());
+        var cpu0 = cpu.snapshot();
+        long start = System.nanoTime();
         latency("3 POST->sent idle", idleLatency(), 100);
         stages("3 POST->sent idle", stages0);
+        cpuShares("3 POST->sent idle", cpu0, start);
         storeCalls();
 
         System.out.println("2. accept, idle");
@@ -200,6 +205,8 @@ final class Measures {
         });
         Thread.sleep(2000);
         var stages0 = AppProcess.sendStages(api.metrics());
+        var cpu0 = cpu.snapshot();
+        long start = System.nanoTime();
         phase.set(1);
         Thread.sleep(plan.loadTime().toMillis() * 2);
         phase.set(2);
@@ -210,6 +217,7 @@ final class Measures {
         posts.shutdown();
         posts.awaitTermination(1, TimeUnit.MINUTES);
         stages("3 POST->sent at 80%", stages0);
+        cpuShares("3 POST->sent at 80% and accept beside it", cpu0, start);
         results.add("2 accept single, draining at 80%", single, "msg/s", ">= 0.50 x floor", single / floor,
                 single / floor >= 0.5, null);
         results.add("2 accept bulk, draining at 80%", bulk, "msg/s", ">= 0.50 x floor", bulk / floor,
@@ -264,6 +272,15 @@ final class Measures {
             results.add(name + ", stage " + stage, mean, "ms mean", "", null, null,
                     String.format("p99 %.1f ms, n=%.0f", a.p99Millis(), count));
         }
+    }
+
+    /** Who used the cores since {@code start}: the app, each emulator and the bench itself. */
+    private void cpuShares(String name, Map<String, Long> before, long start) {
+        long elapsed = Math.max(1, (System.nanoTime() - start) / 1_000_000);
+        Map<String, Long> after = cpu.snapshot();
+        double app = (after.get("app") - before.get("app")) * 100.0 / elapsed;
+        results.add(name + ", CPU of the app", app, "% of a core", "", null, null,
+                CpuShares.describe(before, after, elapsed));
     }
 
     private int sentCount(String device) {
