@@ -121,8 +121,7 @@ class DeviceEventRecorder {
         String sentHere = recent.find(deviceId, waId);
         if (sentHere != null) {
             // sent from this device by this process, its sent status recorded: no index query, no device check
-            Blocking.await(store.recordReceipt(sentHere, to, clock.instant()));
-            return true;
+            return recordReceipt(sentHere, to);
         }
         String id = Blocking.await(store.findByWaId(waId));
         if (id == null) {
@@ -134,8 +133,20 @@ class DeviceEventRecorder {
             LOG.debugf("Receipt on device=%s for message=%s of another device ignored", deviceId, id);
             return true;
         }
-        Blocking.await(store.recordReceipt(id, to, clock.instant()));
-        return true;
+        return recordReceipt(id, to);
+    }
+
+    /**
+     * Whether a receipt is settled on its message: applied, or moot because the message is already past it or
+     * ended. A message not yet {@code sent} (its outcome write still on its way, or acknowledged by a store that then
+     * lost it in a crash and written again later) is not settled: the receipt is tried again, not dropped.
+     */
+    private boolean recordReceipt(String id, MessageStatus to) {
+        if (Blocking.await(store.recordReceipt(id, to, clock.instant()))) {
+            return true;
+        }
+        MessageRecord record = Blocking.await(store.get(id));
+        return record == null || record.status().isFinal();
     }
 
     void incoming(String deviceId, IncomingMessage message) {
