@@ -24,6 +24,7 @@ import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -49,7 +50,11 @@ class DeviceEventRecorder {
      */
     private static final Duration GIVE_UP_AFTER = Duration.ofMinutes(30);
 
-    private final OutageLog recording = new OutageLog("Recording receipts and incoming messages", LOG);
+    /** Status writes (and the held releases they start) in progress at once. */
+    private static final int STATUS_WRITES_AT_ONCE = 16;
+
+    private final OutageLog recording = new OutageLog("Recording receipts, incoming messages and held releases", LOG);
+    private final Semaphore statusWrites = new Semaphore(STATUS_WRITES_AT_ONCE, true);
     private final DeviceDirectory directory;
     private final HeldMessages held;
     private final MessageStore store;
@@ -84,19 +89,37 @@ class DeviceEventRecorder {
      * released here, unless its lane does it (the lane knows what it released, so keeps them in order).
      */
     void status(String deviceId, DeviceStatus status, boolean asked, boolean releaseHeld) {
+        // Thousands of devices come online together when a connector starts: their writes and held-index reads
+        // queue here rather than all at once, which exhausted the store clients' connection pools.
+        statusWrites.acquireUninterruptibly();
         try {
             boolean changed = directory.recordStatus(deviceId, status, clock.instant());
             if (status != DeviceStatus.linking && status != DeviceStatus.pending && offering.remove(deviceId)) {
                 Blocking.await(commands.withdraw(deviceId)); // linked, or past linking with this code
             }
             if (status == DeviceStatus.online && releaseHeld) {
-                held.release(deviceId);
+                releaseHeld(deviceId);
             }
             if (changed && status.needsPerson() && !asked) {
                 alerts.linkLost(deviceId, status);
             }
         } catch (RuntimeException e) {
             LOG.warnf(e, "Could not record status %s of device=%s", status, deviceId);
+        } finally {
+            statusWrites.release();
+        }
+    }
+
+    /** Releases a device back online's held messages; a failed release is tried again with backoff. */
+    private void releaseHeld(String deviceId) {
+        try {
+            held.release(deviceId);
+        } catch (RuntimeException e) {
+            recording.failed(e);
+            retrying("the held messages of device=" + deviceId, () -> {
+                held.release(deviceId);
+                return true;
+            });
         }
     }
 
