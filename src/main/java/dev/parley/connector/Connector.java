@@ -33,6 +33,8 @@ public class Connector {
     private static final Logger LOG = Logger.getLogger(Connector.class);
     /** How many device refreshes pass between sweeps that release held messages of online devices. */
     private static final int RELEASE_SWEEP_EVERY = 15;
+    /** How many device refreshes pass between marking every device as maybe holding messages (about an hour). */
+    private static final int SUSPECT_ALL_HELD_EVERY = 1800;
     private static final Duration JOIN = Duration.ofSeconds(5);
 
     private final ConnectorServices services;
@@ -224,7 +226,10 @@ public class Connector {
                 } finally {
                     ownership.unlock();
                 }
-                if (++round % RELEASE_SWEEP_EVERY == 0) {
+                if (++round % SUSPECT_ALL_HELD_EVERY == 0) {
+                    sessions.suspectAllHeld();
+                }
+                if (round % RELEASE_SWEEP_EVERY == 0) {
                     sessions.releaseHeldOfOnlineDevices();
                 }
                 refreshing.succeeded();

@@ -118,6 +118,9 @@ final class DeviceLane {
         // An entry coming back reappears within one visibility of leaving the lane; the poller may take a while more
         // on a busy host. Waiting longer costs only in the rare case that it never comes (its queue write failed).
         this.frontier = new HeldFrontier(settings.visibility().multipliedBy(2));
+        if (!held.mayHaveHeld(deviceId)) {
+            frontier.nothingHeld(); // no read of the held index before the first send
+        }
         this.thread = Thread.ofVirtual().name("lane-" + deviceId).start(this::run);
     }
 

@@ -25,6 +25,8 @@ final class DeviceSessions {
     private static final Logger LOG = Logger.getLogger(DeviceSessions.class);
     static final String DEVICE_DELETED = "The device was deleted before the message was sent";
     static final String SUBSCRIPTION_ENDED = "subscription ended";
+    /** Most devices one sweep releases the held messages of (one index read each). */
+    static final int SWEEP_MOST = 500;
 
     private final WhatsAppDriver driver;
     private final DeviceDirectory directory;
@@ -66,6 +68,7 @@ final class DeviceSessions {
             rates.put(device.id, rate);
             lanes.rate(device.id, rate);
             if (devices.putIfAbsent(device.id, device) == null) {
+                held.mayHold(device.id); // held by a previous owner, or before a restart, for all it knows
                 if (device.status != null && device.status.needsPerson()) {
                     // logged out or refused: it stays down until its owner links it again (a link command)
                     statuses.put(device.id, device.status);
@@ -125,12 +128,21 @@ final class DeviceSessions {
     }
 
     /**
-     * Releases the held messages of every online device, catching releases missed by a crash or a status flip:
+     * Releases the held messages of online devices that may have some, at most {@value #SWEEP_MOST} a sweep
+     * ({@link HeldMessages#mayHoldFor}), catching releases missed by a crash or a status flip:
      * through the device's lane when it has one (which releases only what it has room for, so a backlog held
      * for a full lane is not poured back into SQS every sweep), else at most one lane's worth.
      */
     void releaseHeldOfOnlineDevices() {
-        devices.keySet().forEach(this::releaseHeld);
+        held.mayHoldFor(devices.keySet(), SWEEP_MOST).forEach(this::releaseHeld);
+    }
+
+    /**
+     * Marks every device as maybe holding messages again, for the sweeps to look at over the next rounds: a safety
+     * net for a hold this process cannot know of (a previous owner's, landing after this one's first release).
+     */
+    void suspectAllHeld() {
+        devices.keySet().forEach(held::mayHold);
     }
 
     private void releaseHeld(String deviceId) {
@@ -185,6 +197,7 @@ final class DeviceSessions {
 
     private void forget(String deviceId, boolean handOver) {
         devices.remove(deviceId);
+        held.forget(deviceId);
         statuses.remove(deviceId);
         rates.remove(deviceId);
         driver.disconnect(deviceId);

@@ -40,6 +40,12 @@ final class HeldFrontier {
         return known;
     }
 
+    /** Nothing of the device is held, as the process knows without reading the index: the lane may send at once. */
+    void nothingHeld() {
+        known = true;
+        heldFrom = null;
+    }
+
     /**
      * Whether a held message may rank before {@code rank}: an arrival (not from a release) is then held, and a
      * waiting entry is not sent until a release has read the index again.
