@@ -85,8 +85,8 @@ final class Measures {
         results.add("2 accept bulk (" + Plan.BULK_SIZE + "/request), idle", bulk, "msg/s", ">= 0.70 x floor",
                 bulk / floor, bulk / floor >= 0.7, null);
 
-        System.out.printf("2, 3. while draining at 80%% of capacity (%.1f msg/s over %d enterprise devices)%n",
-                plan.drainRate(), drain.size());
+        System.out.printf("2, 3. while draining at 80%% of capacity (%.1f msg/s over %d %s devices)%n",
+                plan.drainRate(), drain.size(), plan.drainPlan());
         underLoad(floor);
 
         System.out.println("4, 5, 6. rate fidelity, schedule precision, webhook latency");
