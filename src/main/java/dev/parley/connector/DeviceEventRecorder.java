@@ -112,15 +112,10 @@ class DeviceEventRecorder {
 
     /** Releases a device back online's held messages; a failed release is tried again with backoff. */
     private void releaseHeld(String deviceId) {
-        try {
+        retrying("the held messages of device=" + deviceId, () -> {
             held.release(deviceId);
-        } catch (RuntimeException e) {
-            recording.failed(e);
-            retrying("the held messages of device=" + deviceId, () -> {
-                held.release(deviceId);
-                return true;
-            });
-        }
+            return true;
+        });
     }
 
     /** Keeps the code the device offers where the API (maybe another process) reads it. */

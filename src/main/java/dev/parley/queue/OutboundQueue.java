@@ -5,6 +5,7 @@ import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The durable outbound send queue, one per shard and priority; at-least-once, unordered. What every
@@ -62,15 +63,7 @@ public interface OutboundQueue {
      * acknowledged (they are handed out again when their visibility lapses). Blocking.
      */
     default List<ReceivedMessage> delete(List<ReceivedMessage> messages) {
-        List<ReceivedMessage> failed = new ArrayList<>();
-        for (ReceivedMessage message : messages) {
-            try {
-                delete(message);
-            } catch (RuntimeException e) {
-                failed.add(message);
-            }
-        }
-        return failed;
+        return failedOf(messages, this::delete);
     }
 
     /**
@@ -97,14 +90,19 @@ public interface OutboundQueue {
      * allows; answers those that could not be kept (a stale receipt: the entry is handed out again). Blocking.
      */
     default List<ReceivedMessage> extendVisibility(List<ReceivedMessage> messages, Duration visibility) {
-        List<ReceivedMessage> lost = new ArrayList<>();
+        return failedOf(messages, message -> extendVisibility(message, visibility));
+    }
+
+    /** Runs {@code call} on each entry, one call each; answers those it failed for. */
+    private static List<ReceivedMessage> failedOf(List<ReceivedMessage> messages, Consumer<ReceivedMessage> call) {
+        List<ReceivedMessage> failed = new ArrayList<>();
         for (ReceivedMessage message : messages) {
             try {
-                extendVisibility(message, visibility);
+                call.accept(message);
             } catch (RuntimeException e) {
-                lost.add(message);
+                failed.add(message);
             }
         }
-        return lost;
+        return failed;
     }
 }
