@@ -1,14 +1,11 @@
 package dev.parley.billing;
 
 import dev.parley.support.Api;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -32,15 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @QuarkusTest
 @TestProfile(BillingProfile.class)
-class AggregationTest {
-
-    @TestHTTPResource("/v1/billing/stripe-webhook")
-    URL webhookUrl;
-
-    @BeforeEach
-    void registerWebhook() {
-        BillingFlows.ensureWebhook(webhookUrl.toString());
-    }
+class AggregationTest extends StripeWebhookRegistered {
 
     @Test
     void the_device_beyond_the_threshold_moves_the_account_to_one_aggregated_subscription_and_removal_keeps_it_right() {

@@ -1,15 +1,12 @@
 package dev.parley.billing;
 
 import dev.parley.console.ConsoleAccounts;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.URL;
 
 import static dev.parley.billing.BillingFlows.buyDevice;
 import static io.restassured.RestAssured.given;
@@ -24,15 +21,7 @@ import static org.hamcrest.Matchers.equalTo;
  */
 @QuarkusTest
 @TestProfile(BillingProfile.class)
-class BillingConsoleTest {
-
-    @TestHTTPResource("/v1/billing/stripe-webhook")
-    URL webhookUrl;
-
-    @BeforeEach
-    void registerWebhook() {
-        BillingFlows.ensureWebhook(webhookUrl.toString());
-    }
+class BillingConsoleTest extends StripeWebhookRegistered {
 
     @Test
     void the_billing_page_shows_devices_invoices_and_tax_and_changes_a_plan_after_a_preview() {

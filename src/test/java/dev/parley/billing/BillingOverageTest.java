@@ -1,15 +1,12 @@
 package dev.parley.billing;
 
 import dev.parley.support.Api;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.URL;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -34,18 +31,10 @@ import static org.hamcrest.Matchers.equalTo;
  */
 @QuarkusTest
 @TestProfile(BillingProfile.class)
-class BillingOverageTest {
-
-    @TestHTTPResource("/v1/billing/stripe-webhook")
-    URL webhookUrl;
+class BillingOverageTest extends StripeWebhookRegistered {
 
     @Inject
     BillingProrationJob job;
-
-    @BeforeEach
-    void registerWebhook() {
-        BillingFlows.ensureWebhook(webhookUrl.toString());
-    }
 
     @Test
     void sending_the_included_amount_and_25_more_puts_25_overage_units_on_the_next_invoice_however_often_the_job_runs()

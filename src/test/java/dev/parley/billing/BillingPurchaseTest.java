@@ -1,15 +1,12 @@
 package dev.parley.billing;
 
 import dev.parley.support.Api;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -32,15 +29,7 @@ import static org.hamcrest.Matchers.startsWith;
  */
 @QuarkusTest
 @TestProfile(BillingProfile.class)
-class BillingPurchaseTest {
-
-    @TestHTTPResource("/v1/billing/stripe-webhook")
-    URL webhookUrl;
-
-    @BeforeEach
-    void registerWebhook() {
-        BillingFlows.ensureWebhook(webhookUrl.toString());
-    }
+class BillingPurchaseTest extends StripeWebhookRegistered {
 
     @Test
     void a_device_is_pending_payment_until_checkout_completes_then_it_sends() {

@@ -1,15 +1,12 @@
 package dev.parley.billing;
 
 import dev.parley.support.Api;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.URL;
 import java.time.Duration;
 import java.util.Map;
 
@@ -29,15 +26,7 @@ import static org.hamcrest.Matchers.nullValue;
  */
 @QuarkusTest
 @TestProfile(BillingProfile.class)
-class BillingVatTest {
-
-    @TestHTTPResource("/v1/billing/stripe-webhook")
-    URL webhookUrl;
-
-    @BeforeEach
-    void registerWebhook() {
-        BillingFlows.ensureWebhook(webhookUrl.toString());
-    }
+class BillingVatTest extends StripeWebhookRegistered {
 
     @Test
     void a_spanish_customer_without_a_vat_number_pays_21_percent_and_a_new_country_applies_from_the_next_invoice() {

@@ -1,14 +1,11 @@
 package dev.parley.billing;
 
 import dev.parley.support.Api;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.URL;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,18 +30,10 @@ import static org.hamcrest.Matchers.equalTo;
  */
 @QuarkusTest
 @TestProfile(BillingProfile.class)
-class CancelAndRemoveTest {
+class CancelAndRemoveTest extends StripeWebhookRegistered {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final String TO = "+447911123457";
-
-    @TestHTTPResource("/v1/billing/stripe-webhook")
-    URL webhookUrl;
-
-    @BeforeEach
-    void registerWebhook() {
-        BillingFlows.ensureWebhook(webhookUrl.toString());
-    }
 
     @Test
     void a_cancelled_device_sends_until_its_period_ends_then_is_disabled_and_its_waiting_messages_fail() {

@@ -1,16 +1,13 @@
 package dev.parley.billing;
 
 import dev.parley.support.Api;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -35,15 +32,7 @@ import static org.hamcrest.Matchers.nullValue;
  */
 @QuarkusTest
 @TestProfile(BillingProfile.class)
-class GrantTest {
-
-    @TestHTTPResource("/v1/billing/stripe-webhook")
-    URL webhookUrl;
-
-    @BeforeEach
-    void registerWebhook() {
-        BillingFlows.ensureWebhook(webhookUrl.toString());
-    }
+class GrantTest extends StripeWebhookRegistered {
 
     @Test
     void a_granted_device_sends_at_once_without_subscription_or_rules_and_needs_one_once_revoked() {

@@ -5,17 +5,14 @@ import dev.parley.common.Blocking;
 import dev.parley.message.MessageStore;
 import dev.parley.support.Api;
 import dev.parley.support.GreenMailResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.URL;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -36,24 +33,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @QuarkusTest
 @TestProfile(BillingProfile.class)
-class PaymentFailureTest {
+class PaymentFailureTest extends StripeWebhookRegistered {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final String TO = "+447911123457";
-
-    @TestHTTPResource("/v1/billing/stripe-webhook")
-    URL webhookUrl;
 
     @GreenMailResource.InjectGreenMail
     GreenMail greenMail;
 
     @Inject
     MessageStore store;
-
-    @BeforeEach
-    void registerWebhook() {
-        BillingFlows.ensureWebhook(webhookUrl.toString());
-    }
 
     @Test
     void a_failed_payment_emails_the_owner_then_after_the_grace_period_holds_messages_until_paid() throws MessagingException {

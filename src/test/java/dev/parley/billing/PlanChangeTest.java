@@ -1,15 +1,12 @@
 package dev.parley.billing;
 
 import dev.parley.support.Api;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -30,15 +27,7 @@ import static org.hamcrest.Matchers.equalTo;
  */
 @QuarkusTest
 @TestProfile(BillingProfile.class)
-class PlanChangeTest {
-
-    @TestHTTPResource("/v1/billing/stripe-webhook")
-    URL webhookUrl;
-
-    @BeforeEach
-    void registerWebhook() {
-        BillingFlows.ensureWebhook(webhookUrl.toString());
-    }
+class PlanChangeTest extends StripeWebhookRegistered {
 
     @Test
     void upgrade_on_day_ten_is_invoiced_at_once_and_a_downgrade_waits_seven_days() {
