@@ -60,6 +60,14 @@ public interface ConnectorConfig {
     @WithDefault("1m")
     Duration rateWindow();
 
+    /**
+     * How long after a hold a device's held index may still not show it (DynamoDB's global secondary indexes show a
+     * write a moment after it lands): a release that finds the index empty sooner does not take the device off the
+     * held sweep.
+     */
+    @WithDefault("5s")
+    Duration heldIndexSettle();
+
     /** How often device sessions are reconciled with the devices in PostgreSQL. */
     @WithDefault("2s")
     Duration deviceRefresh();

@@ -1,6 +1,7 @@
 package dev.parley.connector;
 
 import dev.parley.common.Blocking;
+import dev.parley.common.Priority;
 import dev.parley.message.IndexPages;
 import dev.parley.message.MessageRecord;
 import dev.parley.message.MessageService;
@@ -52,12 +53,13 @@ public class HeldMessages {
     private final Clock clock;
     private final Map<String, ReentrantLock> releasing = new ConcurrentHashMap<>();
     /**
-     * Devices whose held index may hold records, each with the number of the last hold begun for it, so that a sweep
-     * reads only their indexes, not one per device it owns (10,000 reads every 30 s for as many idle devices). A
-     * device enters when a hold begins, or when this process takes it on (what a previous owner held is unknown);
-     * it leaves when a release reads its index to the end, unless a hold began meanwhile.
+     * The last mark of each device this process owns: a hold begun or ended for it, a sweep choosing it, or a
+     * release that read its index to the end and so found it {@linkplain Mark#empty empty}. Only devices known to be
+     * empty are skipped by a sweep (10,000 idle devices would otherwise cost 10,000 index reads every 30 s) and
+     * start a lane without reading the index; one without a mark may hold messages (a previous owner's, or from
+     * before a restart).
      */
-    private final Map<String, Long> mayHold = new ConcurrentHashMap<>();
+    private final Map<String, Mark> marks = new ConcurrentHashMap<>();
     private final AtomicLong holdsBegun = new AtomicLong();
 
     public HeldMessages(MessageStore store, MessageService messages, OutboundQueue queue, ConnectorConfig config,
@@ -76,8 +78,7 @@ public class HeldMessages {
             return;
         }
         String id = entry.message().messageId();
-        mayHold(entry.message().deviceId());
-        if (Blocking.await(store.hold(id, entry.message().deviceId(), entry.queue().priority()))) {
+        if (held(id, entry.message().deviceId(), entry.queue().priority())) {
             queue.delete(entry);
             return;
         }
@@ -90,14 +91,44 @@ public class HeldMessages {
         }
     }
 
-    /** This process takes the device on, or holds for it: it may have held messages until a release finds none. */
+    /**
+     * Writes one hold, with the device marked before and after: a release that read the index while the write was
+     * under way (and so did not see it) then finds the mark changed and keeps it.
+     */
+    private boolean held(String id, String deviceId, Priority priority) {
+        holding(deviceId);
+        try {
+            return Blocking.await(store.hold(id, deviceId, priority));
+        } finally {
+            holding(deviceId);
+        }
+    }
+
+    /**
+     * This process takes the device on, or suspects it again: it may have held messages (what a previous owner held
+     * is unknown) until a release finds none. Those holds ended before the previous owner's lease did, so the index
+     * shows them already.
+     */
     public void mayHold(String deviceId) {
-        mayHold.put(deviceId, holdsBegun.incrementAndGet());
+        marks.put(deviceId, new Mark(holdsBegun.incrementAndGet(), System.nanoTime(), false));
+    }
+
+    /** A hold of one of the device's messages begins or ends, or is about to begin. */
+    void holding(String deviceId) {
+        marks.put(deviceId, new Mark(holdsBegun.incrementAndGet(), System.nanoTime() + config.heldIndexSettle().toNanos(),
+                false));
+    }
+
+    /** Puts the device behind the others in the sweep's order, keeping the time its index settles. */
+    private void markSwept(String deviceId) {
+        marks.compute(deviceId, (id, mark) -> new Mark(holdsBegun.incrementAndGet(),
+                mark == null ? System.nanoTime() : mark.settles(), false));
     }
 
     /** Whether the device may have held messages; false only when a release found none and no hold began since. */
     public boolean mayHaveHeld(String deviceId) {
-        return mayHold.containsKey(deviceId);
+        Mark mark = marks.get(deviceId);
+        return mark == null || !mark.empty();
     }
 
     /**
@@ -106,15 +137,18 @@ public class HeldMessages {
      * the others rather than ahead of them every sweep.
      */
     public List<String> mayHoldFor(Collection<String> devices, int most) {
-        List<String> chosen = devices.stream().filter(mayHold::containsKey)
-                .sorted(Comparator.comparing(id -> mayHold.getOrDefault(id, Long.MAX_VALUE))).limit(most).toList();
-        chosen.forEach(this::mayHold);
+        List<String> chosen = devices.stream().filter(this::mayHaveHeld)
+                .sorted(Comparator.comparingLong(id -> {
+                    Mark mark = marks.get(id);
+                    return mark == null ? 0 : mark.number();
+                })).limit(most).toList();
+        chosen.forEach(this::markSwept);
         return chosen;
     }
 
     /** This process no longer owns the device. */
     public void forget(String deviceId) {
-        mayHold.remove(deviceId);
+        marks.remove(deviceId);
     }
 
     /**
@@ -131,6 +165,24 @@ public class HeldMessages {
      */
     public int release(String deviceId, int max) {
         return exclusively(deviceId, () -> releaseBestFirst(deviceId, max, 1, rank -> { })).queued().size();
+    }
+
+    /**
+     * The {@code number}th mark of a device, whose held index shows every hold begun so far from {@code settles}
+     * on ({@link System#nanoTime}); {@code empty} when a release found the index empty and nothing was marked since.
+     * The held index is a DynamoDB global secondary index, which shows a write a moment after it lands
+     * ({@link ConnectorConfig#heldIndexSettle}): a release finds a device empty only once its index has settled, or a
+     * hold that just ended could stay unseen until every device is suspected again.
+     */
+    private record Mark(long number, long settles, boolean empty) {
+
+        boolean settled() {
+            return System.nanoTime() - settles >= 0;
+        }
+
+        Mark asEmpty() {
+            return new Mark(number, settles, true);
+        }
     }
 
     /**
@@ -169,7 +221,7 @@ public class HeldMessages {
     }
 
     private Release releaseBestFirst(String deviceId, int max, int atOnce, Consumer<SendRank> queuing) {
-        Long holdsBefore = mayHold.get(deviceId);
+        Mark marked = marks.get(deviceId);
         List<SendRank> queued = new ArrayList<>();
         List<SendRank> reheld = new ArrayList<>();
         int seen = 0;
@@ -198,8 +250,8 @@ public class HeldMessages {
         if (!queued.isEmpty()) {
             LOG.infof("Released %d held message(s) of device=%s", queued.size(), deviceId);
         }
-        if (drained && holdsBefore != null) {
-            mayHold.remove(deviceId, holdsBefore); // kept if a hold began since the read
+        if (drained && marked != null && marked.settled()) {
+            marks.replace(deviceId, marked, marked.asEmpty()); // not if a hold began or ended since the read
         }
         return new Release(queued, drained, failed, floor, reheld);
     }
@@ -279,9 +331,8 @@ public class HeldMessages {
 
     /** Puts a released record back among the held; false if that failed too (or it is no longer queued). */
     private boolean rehold(MessageRecord record) {
-        mayHold(record.deviceId());
         try {
-            return Blocking.await(store.hold(record.id(), record.deviceId(), record.priority()));
+            return held(record.id(), record.deviceId(), record.priority());
         } catch (RuntimeException e) {
             return false;
         }

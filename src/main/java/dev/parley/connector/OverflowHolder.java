@@ -29,6 +29,8 @@ final class OverflowHolder {
      * hold failed stays in SQS and comes back when its visibility lapses.
      */
     void hold(ReceivedMessage entry, Consumer<Boolean> done) {
+        // Marked before the wait for a slot: a lane started meanwhile reads the held index before sending.
+        held.holding(entry.message().deviceId());
         Thread.ofVirtual().name("hold-" + entry.message().messageId()).start(() -> {
             boolean landed = false;
             try {
