@@ -137,6 +137,8 @@ final class DeviceLane {
         try {
             boolean awaited = open && frontier.arrived(w.id());
             Waiting replaced = open ? waitingById.get(w.id()) : null;
+            LOG.debugf("Lane %s: message=%s arrived (released=%b, awaited=%b, waiting=%b)", deviceId, w.id(),
+                    w.released(), awaited, replaced != null);
             if (!open) {
                 bounce = entry;
             } else if (replaced != null) {
@@ -147,6 +149,7 @@ final class DeviceLane {
                 take(replaced);
                 put(new Waiting(entry, w.rank(), w.released() || replaced.released(), w.visibleUntilNanos()));
             } else if (!w.released() && !awaited && frontier.mustHold(w.rank())) {
+                LOG.debugf("Lane %s: message=%s ranks after a held one; held", deviceId, w.id());
                 toHold = List.of(w);
                 startHolds(toHold);
             } else {
@@ -298,6 +301,7 @@ final class DeviceLane {
                 Instant allowed = window.nextAllowed(now);
                 if (!allowed.isAfter(now)) {
                     next = takeBest();
+                    LOG.debugf("Lane %s: sending message=%s", deviceId, next.id());
                 } else if (!busy) {
                     long wait = Math.min(MAX_WAIT_MILLIS, Duration.between(now, allowed).toMillis() + 1);
                     changed.await(wait, TimeUnit.MILLISECONDS);
@@ -360,6 +364,7 @@ final class DeviceLane {
         try {
             holding--;
             if (!landed) {
+                LOG.debugf("Lane %s: hold of message=%s failed; it comes back", deviceId, w.id());
                 frontier.expect(w.rank(), System.nanoTime());
             }
             changed.signalAll();
@@ -397,6 +402,7 @@ final class DeviceLane {
                 if (waitingById.get(w.id()) == w) {
                     take(w);
                     if (lost.contains(w.entry())) {
+                        LOG.debugf("Lane %s: receipt of message=%s went stale; it comes back", deviceId, w.id());
                         frontier.expect(w.rank(), System.nanoTime());
                     } else {
                         put(w.withVisibleUntil(renewedUntil));
@@ -451,6 +457,10 @@ final class DeviceLane {
                 releaseNotBeforeNanos = System.nanoTime() + RELEASE_BACKOFF_NANOS;
             }
             frontier.released(release, token);
+            LOG.debugf("Lane %s: release queued %d (last %s), drained=%b, failed=%b, floor=%s; held from %s",
+                    deviceId, release.queued().size(), release.queued().isEmpty() ? null
+                            : release.queued().getLast().id(), release.drained(), release.failed(),
+                    release.floor(), frontier.heldFrom());
             for (Waiting w : waiting) {
                 if (!w.released() && frontier.mustHold(w.rank())) {
                     toHold.add(w);
@@ -471,6 +481,7 @@ final class DeviceLane {
     private void expect(SendRank rank) {
         lock.lock();
         try {
+            LOG.debugf("Lane %s: message=%s released, expected back", deviceId, rank.id());
             frontier.expect(rank, System.nanoTime());
         } finally {
             lock.unlock();

@@ -1,5 +1,7 @@
 package dev.parley.connector;
 
+import org.jboss.logging.Logger;
+
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -13,6 +15,8 @@ import java.util.Map;
  * or one on its way back ranks before it. Not thread-safe: the lane guards it with its lock.
  */
 final class HeldFrontier {
+
+    private static final Logger LOG = Logger.getLogger(HeldFrontier.class);
 
     /** A message on its way back, and since when. */
     private record Inbound(SendRank rank, long sinceNanos) {
@@ -121,8 +125,19 @@ final class HeldFrontier {
 
     /** Messages still on their way back; those that took longer than the lapse are given up on. */
     int inFlight(long nowNanos) {
-        inbound.values().removeIf(in -> nowNanos - in.sinceNanos() > lapseNanos);
+        inbound.values().removeIf(in -> {
+            boolean lapsed = nowNanos - in.sinceNanos() > lapseNanos;
+            if (lapsed) {
+                LOG.debugf("Gave up waiting for message=%s to come back", in.rank().id());
+            }
+            return lapsed;
+        });
         return inbound.size();
+    }
+
+    /** No held message ranks before this; null when none is held (for logging). */
+    SendRank heldFrom() {
+        return heldFrom;
     }
 
     /** Whether an entry of {@code rank} must wait for a message on its way back that ranks before it. */
