@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -33,6 +34,8 @@ import java.util.function.BooleanSupplier;
 final class DeviceLane {
 
     private static final Logger LOG = Logger.getLogger(DeviceLane.class);
+    /** The least a lane waits for a message on its way back through SQS before letting later ones go. */
+    private static final Duration LEAST_RETURN_WAIT = Duration.ofMinutes(1);
     /** Longest real-time wait between checks, so clock changes and status flips are noticed quickly. */
     private static final long MAX_WAIT_MILLIS = 200;
 
@@ -116,8 +119,10 @@ final class DeviceLane {
         this.window = new SlidingWindow(messagesPerMinute, settings.rateWindow());
         this.capacity = settings.capacityFor(messagesPerMinute);
         // An entry coming back reappears within one visibility of leaving the lane; the poller may take a while more
-        // on a busy host. Waiting longer costs only in the rare case that it never comes (its queue write failed).
-        this.frontier = new HeldFrontier(settings.visibility().multipliedBy(2));
+        // on a busy host. Waiting longer costs only in the rare case that it never comes (its queue write failed),
+        // while giving up too soon lets later messages overtake it: never less than a minute, whatever the visibility.
+        this.frontier = new HeldFrontier(Collections.max(List.of(settings.visibility().multipliedBy(2),
+                LEAST_RETURN_WAIT)));
         if (!held.mayHaveHeld(deviceId)) {
             frontier.nothingHeld(); // no read of the held index before the first send
         }
