@@ -4,11 +4,15 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import org.hibernate.annotations.DynamicUpdate;
 
 import java.time.Instant;
 
 /** A customer of the gateway: owns devices, tokens and messages; tenants never see each other's data. */
+// Only changed columns are written: billing's conditional updates (customer, aggregated subscription, VAT) are not
+// undone by a change that read the account before them.
 @Entity
+@DynamicUpdate
 @Table(name = "account")
 public class Account {
 

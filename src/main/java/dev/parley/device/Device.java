@@ -6,11 +6,15 @@ import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import org.hibernate.annotations.DynamicUpdate;
 
 import java.time.Instant;
 
 /** A linked WhatsApp account of a customer; it belongs to one account and one shard. */
+// Only changed columns are written: a rename or plan change must not write back a status the connector, or a
+// billing state the billing jobs, recorded after the device was read.
 @Entity
+@DynamicUpdate
 @Table(name = "device")
 public class Device {
 

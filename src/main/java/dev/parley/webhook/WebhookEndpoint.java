@@ -6,6 +6,7 @@ import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import org.hibernate.annotations.DynamicUpdate;
 
 import java.time.Instant;
 import java.util.Arrays;
@@ -17,7 +18,10 @@ import java.util.Set;
  * A URL an account wants its events POSTed to, with its filters, signing secret and delivery state: the
  * cursor (the last event delivered), the failure count and the lease of the dispatcher delivering it.
  */
+// Only changed columns are written: an account's change must not write back the lease, cursor or failure count the
+// dispatcher updated after it was read (the endpoint would stall until a stale lease ran out, or deliver twice).
 @Entity
+@DynamicUpdate
 @Table(name = "webhook_endpoint")
 public class WebhookEndpoint {
 
