@@ -142,8 +142,10 @@ final class DeviceLane {
         try {
             boolean awaited = open && frontier.arrived(w.id());
             Waiting replaced = open ? waitingById.get(w.id()) : null;
-            LOG.debugf("Lane %s: message=%s arrived (released=%b, awaited=%b, waiting=%b)", deviceId, w.id(),
-                    w.released(), awaited, replaced != null);
+            if (LOG.isDebugEnabled()) { // five arguments: an array on every arrival, under the lane's lock
+                LOG.debugf("Lane %s: message=%s arrived (released=%b, awaited=%b, waiting=%b)", deviceId, w.id(),
+                        w.released(), awaited, replaced != null);
+            }
             if (!open) {
                 bounce = entry;
             } else if (replaced != null) {
@@ -462,10 +464,12 @@ final class DeviceLane {
                 releaseNotBeforeNanos = System.nanoTime() + RELEASE_BACKOFF_NANOS;
             }
             frontier.released(release, token);
-            LOG.debugf("Lane %s: release queued %d (last %s), drained=%b, failed=%b, floor=%s; held from %s",
-                    deviceId, release.queued().size(), release.queued().isEmpty() ? null
-                            : release.queued().getLast().id(), release.drained(), release.failed(),
-                    release.floor(), frontier.heldFrom());
+            if (LOG.isDebugEnabled()) {
+                LOG.debugf("Lane %s: release queued %d (last %s), drained=%b, failed=%b, floor=%s; held from %s",
+                        deviceId, release.queued().size(), release.queued().isEmpty() ? null
+                                : release.queued().getLast().id(), release.drained(), release.failed(),
+                        release.floor(), frontier.heldFrom());
+            }
             for (Waiting w : waiting) {
                 if (!w.released() && frontier.mustHold(w.rank())) {
                     toHold.add(w);
